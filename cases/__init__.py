@@ -1,0 +1,1 @@
+"""People under court supervision, their case files, measures, obligations and proofs."""

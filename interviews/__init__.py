@@ -1,0 +1,1 @@
+"""Convocations, interviews and their outcomes, agendas and reminders."""

@@ -1,0 +1,1 @@
+"""Reports to the sentence-enforcement judge, their validation and issue."""

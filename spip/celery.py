@@ -1,0 +1,28 @@
+"""Celery application. The beat schedule lives here, in code, not in the database.
+
+Nothing is scheduled with `eta`/`countdown`: Redis would redeliver such a message after the
+visibility timeout. Time-based work is found by the periodic tasks below, which claim rows
+in the database.
+"""
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "spip.settings")
+
+app = Celery("spip")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+app.conf.beat_schedule = {
+    "clear-expired-sessions": {
+        "task": "spip.tasks.clear_expired_sessions",
+        "schedule": crontab(hour=3, minute=10),
+    },
+    "purge-access-log": {
+        "task": "spip.tasks.purge_access_log",
+        "schedule": crontab(hour=3, minute=40),
+    },
+}

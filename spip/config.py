@@ -1,0 +1,129 @@
+"""Reading settings from the environment, failing loudly on a missing or malformed value.
+
+Values come from, in order: the process environment, the project's `.env` file (written by
+the operator, never committed), then `.data/runtime.env` (written by `python -m spip.devenv`
+when it provides local PostgreSQL and Redis). The first one that defines a name wins.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from django.core.exceptions import ImproperlyConfigured
+
+_MISSING = object()
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    """Parse a `KEY=value` file: blank lines and `#` comments ignored, optional quotes."""
+    values: dict[str, str] = {}
+    if not path.is_file():
+        return values
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("export "):
+            line = line[len("export ") :]
+        name, sep, value = line.partition("=")
+        if not sep or not name.strip().isidentifier():
+            raise ImproperlyConfigured(f"{path}, line {number}: expected NAME=value")
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1]
+        values[name.strip()] = value
+    return values
+
+
+class Env:
+    """Typed access to configuration values; every error names the variable."""
+
+    def __init__(self, *sources: Mapping[str, str]) -> None:
+        self._sources = sources
+
+    @classmethod
+    def for_project(cls, base_dir: Path) -> Env:
+        return cls(
+            os.environ,
+            read_env_file(base_dir / ".env"),
+            read_env_file(base_dir / ".data" / "runtime.env"),
+        )
+
+    def _raw(self, name: str) -> str | None:
+        for source in self._sources:
+            if name in source:
+                return source[name]
+        return None
+
+    def str(self, name: str, default: object = _MISSING) -> str:
+        value = self._raw(name)
+        if value is None or value == "":
+            if default is _MISSING:
+                raise ImproperlyConfigured(
+                    f"The setting {name} is missing: set it in the environment or in .env "
+                    f"(see .env.example)."
+                )
+            return default  # type: ignore[return-value]
+        return value
+
+    def bool(self, name: str, default: bool) -> bool:
+        value = self._raw(name)
+        if value is None:
+            return default
+        lowered = value.strip().lower()
+        if lowered in _TRUE:
+            return True
+        if lowered in _FALSE:
+            return False
+        raise ImproperlyConfigured(
+            f"The setting {name} must be true or false (1/0, yes/no, on/off), not {value!r}."
+        )
+
+    def int(self, name: str, default: int, *, minimum: int | None = None) -> int:
+        value = self._raw(name)
+        if value is None or value.strip() == "":
+            return default
+        try:
+            number = int(value)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"The setting {name} must be a whole number, not {value!r}."
+            ) from None
+        if minimum is not None and number < minimum:
+            raise ImproperlyConfigured(f"The setting {name} must be at least {minimum}.")
+        return number
+
+    def list(self, name: str, default: list[str]) -> list[str]:
+        value = self._raw(name)
+        if value is None:
+            return default
+        return [item.strip() for item in value.split(",") if item.strip()]
+
+    def url(self, name: str, default: object = _MISSING, *, schemes: tuple[str, ...]) -> str:
+        value = self.str(name, default)
+        parts = urlsplit(value)
+        if parts.scheme not in schemes or not (parts.hostname or parts.path):
+            raise ImproperlyConfigured(
+                f"The setting {name} must be a URL starting with "
+                f"{' or '.join(s + '://' for s in schemes)}, not {_redact(value)!r}."
+            )
+        try:
+            parts.port  # noqa: B018 - raises ValueError on a malformed port
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"The setting {name} has a malformed port: {_redact(value)!r}."
+            ) from None
+        return value
+
+
+def _redact(url: str) -> str:
+    """Hide a password in a URL before it is shown in an error message."""
+    parts = urlsplit(url)
+    if parts.password:
+        return url.replace(f":{parts.password}@", ":***@")
+    return url

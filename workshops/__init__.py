@@ -1,0 +1,1 @@
+"""Collective workshops, their sessions, enrolments and attendance."""
