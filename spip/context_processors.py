@@ -24,7 +24,10 @@ NAVIGATION: dict[str, list[tuple[str, Any]]] = {
 
 
 def layout(request: HttpRequest) -> dict[str, Any]:
-    context: dict[str, Any] = {"service_name": settings.SPIP_SERVICE_NAME}
+    context: dict[str, Any] = {
+        "service_name": settings.SPIP_SERVICE_NAME,
+        "lockout_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+    }
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return context

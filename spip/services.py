@@ -55,6 +55,8 @@ def access_log_purge(*, older_than_days: int | None = None) -> int:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL spip.access_log_purge = 'on'")
         deleted, _ = AccessLog.objects.filter(at__lt=cutoff).delete()
+        # Called inside a wider transaction, the flag would outlive this block otherwise.
+        cursor.execute("SET LOCAL spip.access_log_purge = 'off'")
     return deleted
 
 

@@ -1,0 +1,41 @@
+# Two commands on a fresh machine: `make demo` (the application with demo data) and
+# `make test` (the whole test suite). Both create .venv, install the project and make
+# PostgreSQL and Redis available first (see spip/devenv.py for how they are chosen).
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+
+.PHONY: demo test bootstrap services install lint clean
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed: run make PYTHON=python3.11 ...")'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+services: install
+	$(PY) -m spip.devenv services
+
+bootstrap: services
+	$(PY) manage.py compile_translations
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+
+demo: bootstrap
+	$(PY) manage.py seed_demo
+	$(PY) -m spip.devenv run
+
+test: bootstrap
+	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/pytest tests
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache
