@@ -4,6 +4,7 @@ decides what an account may do."""
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
 from spip.models import Branch, Court, Department, Partner, User
@@ -11,6 +12,8 @@ from spip.models import Branch, Court, Department, Partner, User
 admin.site.site_header = _("SPIP administration")
 admin.site.site_title = _("SPIP administration")
 admin.site.index_title = _("Reference data and accounts")
+# Permissions follow the role (spip.backends); groups would be a second, hidden way to grant.
+admin.site.unregister(Group)
 
 
 @admin.register(Department)
@@ -62,8 +65,15 @@ class UserAdmin(BaseUserAdmin):
             None,
             {
                 "classes": ["wide"],
-                "fields": ["username", "role", "branch", "court", "partner", "password1",
-                           "password2"],
+                "fields": [
+                    "username",
+                    "role",
+                    "branch",
+                    "court",
+                    "partner",
+                    "password1",
+                    "password2",
+                ],
             },
         ),
     ]

@@ -55,14 +55,16 @@ class Env:
         )
 
     def _raw(self, name: str) -> str | None:
+        # An empty value counts as unset, so that a copied .env.example with blanks does not
+        # hide a value from a later source.
         for source in self._sources:
-            if name in source:
+            if source.get(name, "") != "":
                 return source[name]
         return None
 
     def str(self, name: str, default: object = _MISSING) -> str:
         value = self._raw(name)
-        if value is None or value == "":
+        if value is None:
             if default is _MISSING:
                 raise ImproperlyConfigured(
                     f"The setting {name} is missing: set it in the environment or in .env "
@@ -86,7 +88,7 @@ class Env:
 
     def int(self, name: str, default: int, *, minimum: int | None = None) -> int:
         value = self._raw(name)
-        if value is None or value.strip() == "":
+        if value is None:
             return default
         try:
             number = int(value)

@@ -172,16 +172,22 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         constraints = [
-            models.CheckConstraint(condition=Q(is_superuser=False), name="user_never_superuser",
-                violation_error_message=_("No account may be a superuser.")),
             models.CheckConstraint(
-                condition=Q(is_staff=False) | Q(role=Role.ADMIN), name="user_staff_only_admin",
-                violation_error_message=_("Only administrators may reach the administration site.")
+                condition=Q(is_superuser=False),
+                name="user_never_superuser",
+                violation_error_message=_("No account may be a superuser."),
+            ),
+            models.CheckConstraint(
+                condition=Q(is_staff=False) | Q(role=Role.ADMIN),
+                name="user_staff_only_admin",
+                violation_error_message=_("Only administrators may reach the administration site."),
             ),
             models.CheckConstraint(
                 condition=~Q(role__in=BRANCH_ROLES) | Q(branch__isnull=False),
                 name="user_branch_role_has_branch",
-                violation_error_message=_("Advisers, directors and administrative officers need a branch."),
+                violation_error_message=_(
+                    "Advisers, directors and administrative officers need a branch."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(role=Role.CLERK, court__isnull=False)
@@ -193,7 +199,9 @@ class User(AbstractUser):
                 condition=Q(role=Role.PARTNER, partner__isnull=False)
                 | (~Q(role=Role.PARTNER) & Q(partner__isnull=True)),
                 name="user_partner_has_organisation",
-                violation_error_message=_("A partner contributor needs an organisation, and only they have one."),
+                violation_error_message=_(
+                    "A partner contributor needs an organisation, and only they have one."
+                ),
             ),
         ]
 
@@ -246,6 +254,9 @@ class AccessLog(models.Model):
             models.Index(fields=["at"], name="accesslog_at"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.action} {self.object_type}#{self.object_id}"
+
 
 class Notification(models.Model):
     """A message to one user, shown with a counter in the page header until read.
@@ -274,3 +285,6 @@ class Notification(models.Model):
             ),
             models.Index(fields=["recipient", "-created_at"], name="notification_recipient"),
         ]
+
+    def __str__(self) -> str:
+        return self.message

@@ -149,6 +149,7 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = False
 # HTTPS is on by default outside DEBUG; `make demo` turns it off to serve http://127.0.0.1.
 HTTPS = env.bool("HTTPS", not DEBUG)
 SECURE_SSL_REDIRECT = HTTPS
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # probed over plain http inside the network
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = env.int("HSTS_SECONDS", 31_536_000 if HTTPS else 0, minimum=0)
@@ -267,6 +268,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
     },
 }
 

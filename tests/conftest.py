@@ -70,7 +70,9 @@ def world(db) -> World:
         other_adviser=factories.UserFactory(role=Role.ADVISER, branch=other_branch),
         other_director=other_director,
         clerk=factories.UserFactory(role=Role.CLERK, branch=None, court=branch.court),
-        partner=factories.UserFactory(role=Role.PARTNER, branch=None, partner=factories.PartnerFactory()),
+        partner=factories.UserFactory(
+            role=Role.PARTNER, branch=None, partner=factories.PartnerFactory()
+        ),
         admin=factories.UserFactory(role=Role.ADMIN, branch=None, is_staff=True),
     )
 

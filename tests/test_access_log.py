@@ -16,29 +16,42 @@ pytestmark = pytest.mark.django_db
 
 def _entry(world, **kwargs):
     return access_log_record(
-        acting_user=world.adviser, action=AccessLog.Action.VIEW, object_type="cases.case",
-        object_id=42, **kwargs,
+        acting_user=world.adviser,
+        action=AccessLog.Action.VIEW,
+        object_type="cases.case",
+        object_id=42,
+        **kwargs,
     )
 
 
 def test_record_names_the_object_by_type_and_id(world):
     entry = _entry(world, reason="remplacement")
     entry.refresh_from_db()
-    assert (entry.object_type, entry.object_id, entry.reason) == ("cases.case", "42", "remplacement")
+    assert (entry.object_type, entry.object_id, entry.reason) == (
+        "cases.case",
+        "42",
+        "remplacement",
+    )
     assert abs(entry.at - timezone.now()) < timedelta(minutes=1)
     world.branch.refresh_from_db()
     from_instance = access_log_record(
         acting_user=world.adviser, action=AccessLog.Action.CHANGE, obj=world.branch
     )
-    assert (from_instance.object_type, from_instance.object_id) == ("spip.branch", str(world.branch.pk))
+    assert (from_instance.object_type, from_instance.object_id) == (
+        "spip.branch",
+        str(world.branch.pk),
+    )
 
 
 def test_update_is_rejected_by_the_database(world):
     entry = _entry(world)
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         AccessLog.objects.filter(pk=entry.pk).update(reason="effacer mes traces")
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), \
-            connection.cursor() as cursor:
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
         cursor.execute("UPDATE spip_accesslog SET object_id = '1' WHERE id = %s", [entry.pk])
     entry.refresh_from_db()
     assert entry.reason == "" and entry.object_id == "42"
@@ -48,8 +61,11 @@ def test_delete_is_rejected_by_the_database(world):
     entry = _entry(world)
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         AccessLog.objects.filter(pk=entry.pk).delete()
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), \
-            connection.cursor() as cursor:
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
         cursor.execute("DELETE FROM spip_accesslog")
     assert AccessLog.objects.filter(pk=entry.pk).exists()
 

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.management import call_command
 
 from spip.models import Branch, Court, Department, Partner, Role, User
 
 pytestmark = pytest.mark.django_db
 
-MODELS = [Department, Court, Branch, Partner, User, Group]
+MODELS = [Department, Court, Branch, Partner, User]
 
 
 def _counts() -> dict[str, int]:
@@ -24,7 +23,9 @@ def test_seed_demo_twice_creates_nothing_twice(settings):
     assert _counts() == first
     assert first["Department"] == 1
     assert set(Branch.objects.values_list("name", flat=True)) == {
-        "Montluçon", "Moulins-Yzeure", "Cusset",
+        "Montluçon",
+        "Moulins-Yzeure",
+        "Cusset",
     }
 
 

@@ -19,7 +19,11 @@ def _start(**overrides: str) -> subprocess.CompletedProcess[str]:
     env = os.environ | {"DJANGO_SETTINGS_MODULE": "spip.settings"} | overrides
     return subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
@@ -31,7 +35,6 @@ def _start(**overrides: str) -> subprocess.CompletedProcess[str]:
         ("REDIS_URL", "http://127.0.0.1:6379"),
         ("SESSION_IDLE_MINUTES", "half an hour"),
         ("LOGIN_FAILURE_LIMIT", "0"),
-        ("SECRET_KEY", ""),
         ("SECRET_KEY", "too-short"),
     ],
 )
@@ -61,6 +64,8 @@ def test_env_sources_in_order(tmp_path):
     assert env.str("B") == "quoted value"
     assert env.int("C", 0) == 3
     assert env.str("MISSING", "default") == "default"
+    # A blank value does not hide a later source's value.
+    assert Env({"A": ""}, {"A": "later"}).str("A") == "later"
     with pytest.raises(ImproperlyConfigured, match="The setting MISSING is missing"):
         env.str("MISSING")
 
@@ -82,7 +87,20 @@ def test_production_settings_pass_the_deploy_check():
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_env_example_lists_every_variable():
+    import re
+
+    used = set(re.findall(r'env\.\w+\(\s*"([A-Z_]+)"', (ROOT / "spip" / "settings.py").read_text()))
+    listed = set(re.findall(r"^([A-Z_]+)=", (ROOT / ".env.example").read_text(), re.MULTILINE))
+    assert used, "no variables found in settings"
+    assert used <= listed, f"missing from .env.example: {sorted(used - listed)}"

@@ -10,15 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from spip.models import Branch, Court, Department, Partner, Role, User
-
-ADMIN_GROUP = "Administrateurs"
-# The admin role manages reference data and accounts, nothing else.
-ADMIN_MODELS = ["department", "court", "branch", "partner", "user"]
 
 
 @dataclass(frozen=True)
@@ -46,8 +41,12 @@ COURTS = [
 ]
 BRANCHES = [
     (MONTLUCON, TJ_MONTLUCON, "12 rue des Conches, 03100 Montluçon", "04 70 00 00 01"),
-    (MOULINS, "Tribunal judiciaire de Moulins", "3 avenue de la Gare, 03400 Yzeure",
-     "04 70 00 00 02"),
+    (
+        MOULINS,
+        "Tribunal judiciaire de Moulins",
+        "3 avenue de la Gare, 03400 Yzeure",
+        "04 70 00 00 02",
+    ),
     (CUSSET, "Tribunal judiciaire de Cusset", "8 rue de Vichy, 03300 Cusset", "04 70 00 00 03"),
 ]
 
@@ -115,7 +114,6 @@ class Command(BaseCommand):
                 "address": "5 rue de la Paix, 03100 Montluçon",
             },
         )
-        admin_group = self._admin_group()
         password = settings.DEMO_PASSWORD
         for spec in USERS:
             user, _ = User.objects.update_or_create(
@@ -135,19 +133,8 @@ class Command(BaseCommand):
             user.set_password(password)
             user.save(update_fields=["password"])
             user.directed_branches.set([branches[name] for name in spec.directs])
-            if spec.role == Role.ADMIN:
-                user.groups.set([admin_group])
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {department}, {len(branches)} branches, {len(USERS)} accounts."
             )
         )
-
-    def _admin_group(self) -> Group:
-        group, _ = Group.objects.get_or_create(name=ADMIN_GROUP)
-        group.permissions.set(
-            Permission.objects.filter(
-                content_type__app_label="spip", content_type__model__in=ADMIN_MODELS
-            )
-        )
-        return group
