@@ -7,6 +7,13 @@ class SpipConfig(AppConfig):
     name = "spip"
     verbose_name = _("Organisation and accounts")
 
+    def ready(self) -> None:
+        from spip import navigation
+        from spip.models import Role
+
+        navigation.register("home", _("Home"), roles=list(Role), order=0)
+        navigation.register("admin:index", _("Administration"), roles=[Role.ADMIN], order=90)
+
 
 class SpipAdminConfig(AdminConfig):
     default_site = "spip.admin_site.SpipAdminSite"

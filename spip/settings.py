@@ -6,6 +6,7 @@ malformed value stops start-up with a message naming the variable (see `spip.con
 
 from __future__ import annotations
 
+import warnings
 from datetime import timedelta
 from pathlib import Path
 
@@ -212,7 +213,9 @@ STORAGES = {
     },
 }
 DSFR_USE_INTEGRITY_CHECKSUMS = False  # the hashes break under hashed static storage
-DSFR_MARK_OPTIONAL_FIELDS = True
+DSFR_MARK_OPTIONAL_FIELDS = True  # mark optional fields, as the DSFR now recommends
+# django-dsfr warns on every form render that this transitional setting will go away.
+warnings.filterwarnings("ignore", message="Transitional Django setting DSFR_MARK_OPTIONAL")
 
 # --- Celery -----------------------------------------------------------------------------------
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pytest
 from django.test import Client
 
+from cases.models import Case, Measure, Obligation
 from spip.models import Branch, Role, User
 from tests import factories
 
@@ -86,3 +87,72 @@ def client_for(client: Client):
         return client
 
     return sign_in
+
+
+@pytest.fixture
+def reference(db) -> None:
+    """Obligation types and intensities (the migration's rows are gone in transactional tests)."""
+    from django.apps import apps
+
+    from cases.reference import load_reference_data
+
+    load_reference_data(apps)
+
+
+@dataclass
+class CaseWorld:
+    """One case per access situation of DESIGN.md, around the `world`'s users, each with a
+    probation measure and a care obligation."""
+
+    cases: dict[str, Case]
+    measures: dict[str, Measure]
+    obligations: dict[str, Obligation]
+
+    @property
+    def own(self) -> Case:
+        return self.cases["own"]
+
+
+@pytest.fixture
+def cases(world, reference) -> CaseWorld:
+    import datetime as dt
+
+    from cases import legal, services
+    from cases.models import IntensityLevel, ObligationType
+
+    intensity = IntensityLevel.objects.get(code="standard")
+    care = ObligationType.objects.get(code="care")
+    # situation: (adviser, name); directors open the cases of their branch.
+    situations = {
+        "own": (world.adviser, "Martin"),  # followed by world.adviser
+        "colleague": (world.colleague, "Bernard"),  # same branch, another adviser
+        "other_branch": (world.other_adviser, "Thomas"),
+        "restricted": (world.colleague, "Petit"),  # restricted, nobody named
+        "excluded": (world.colleague, "Robert"),  # world.adviser and director excluded
+    }
+    built = CaseWorld({}, {}, {})
+    for situation, (adviser, name) in situations.items():
+        director = world.director if adviser.branch_id == world.branch.pk else world.other_director
+        case = services.case_open(
+            acting_user=director, branch=adviser.branch, adviser=adviser,
+            opened_on=dt.date(2026, 1, 5), intensity=intensity, intensity_reason="évaluation",
+            person_data={"birth_name": name, "first_names": "Alex", "sex": "M",
+                         "birth_date": dt.date(1990, 5, 17)},
+        )  # fmt: skip
+        measure = services.measure_add(
+            acting_user=director, case=case, court_id=adviser.branch.court_id,
+            terms=legal.MeasureTerms(
+                kind=legal.MeasureKind.PROBATION, decision_date=dt.date(2025, 12, 1),
+                final_date=dt.date(2025, 12, 11), start_date=dt.date(2025, 12, 11),
+                prison_term_months=6, probation_months=24,
+            ),
+        )  # fmt: skip
+        built.cases[situation] = case
+        built.measures[situation] = measure
+        built.obligations[situation] = services.obligation_add(
+            acting_user=director, measure=measure, type=care, imposed_on=dt.date(2025, 12, 11)
+        )
+    built.cases["restricted"].restricted = True
+    built.cases["restricted"].save(update_fields=["restricted"])
+    built.cases["excluded"].excluded_staff.add(world.adviser, world.director)
+    return built

@@ -109,3 +109,46 @@ def test_wrong_password_then_lockout(page, world, settings):
         _sign_in(page, world.adviser.username, "mauvais mot de passe")
     _sign_in(page, world.adviser.username, PASSWORD)
     assert page.get_by_role("heading", name="Compte temporairement bloqué").is_visible()
+
+
+def test_adviser_finds_a_person_and_records_a_proof_in_place(page, world, cases):
+    import datetime as dt
+
+    from cases import services
+    from cases.models import IntensityLevel
+
+    services.case_open(
+        acting_user=world.director, branch=world.branch, adviser=world.adviser,
+        opened_on=dt.date(2026, 1, 5), intensity=IntensityLevel.objects.get(code="standard"),
+        intensity_reason="évaluation",
+        person_data={"birth_name": "Lefèvre", "first_names": "Éloïse", "sex": "F",
+                     "birth_date": dt.date(1991, 4, 2)},
+    )  # fmt: skip
+    _sign_in(page, world.adviser.username, PASSWORD)
+    page.get_by_role("link", name="Dossiers").first.click()
+    page.wait_for_url("**/cases/")
+    assert page.locator("#case-table").get_by_text("MARTIN Alex").is_visible()
+    page.get_by_label("Nom ou numéro de dossier").fill("lefevre")
+    page.get_by_role("button", name="Rechercher").click()
+    page.wait_for_load_state()
+    assert "lefevre" not in page.url
+    assert page.locator("#case-table").get_by_text("LEFÈVRE Éloïse").is_visible()
+
+    page.goto(f"/cases/{cases.own.pk}/")
+    assert page.locator("h1").inner_text().startswith("MARTIN Alex")
+    assert page.locator(".measure-end").first.inner_text() == "11/12/2027"
+    row = page.locator("tr.obligation", has_text="traitement ou de soins")
+    row.get_by_role("link", name="Enregistrer un justificatif").click()
+    form = page.locator("form.spip-inline-proof")
+    form.get_by_label("Reçu le").fill(dt.date.today().isoformat())
+    form.get_by_text("conforme", exact=True).click()
+    url_before = page.url
+    form.get_by_role("button", name="Enregistrer").click()
+    updated = page.locator("tr.obligation--up_to_date", has_text="traitement ou de soins")
+    updated.wait_for()
+    assert page.url == url_before
+    assert "à jour" in updated.inner_text().lower()
+    assert page.console_problems == []  # htmx and DSFR ran under the CSP
+
+    response = page.goto(f"/cases/{cases.cases['other_branch'].pk}/")
+    assert response.status == 404

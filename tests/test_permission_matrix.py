@@ -1,7 +1,8 @@
 """Every page, download and endpoint, for every role: the answer each one must get.
 
 Add a row here with every new URL: `test_every_url_is_in_the_matrix` fails otherwise. Case
-pages get one row per situation (own case, same branch, other branch) as they arrive.
+pages are in `test_case_access`, for every situation (own case, same branch, other branch,
+restricted, excluded).
 """
 
 from __future__ import annotations
@@ -114,7 +115,9 @@ def _url_names(patterns, namespace: str = "") -> set[str]:
 
 
 def test_every_url_is_in_the_matrix():
-    covered = {row.url_name for row in MATRIX}
+    from tests import test_case_access
+
+    covered = {row.url_name for row in MATRIX} | test_case_access.COVERED
     # The admin's own per-model views (change, delete, history...) share the changelist's
     # checks; the matrix lists one view per registered model and the index.
     project_names = {

@@ -9,6 +9,13 @@ from spip.models import Branch, Court, Department, Partner, Role, User
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _core_only(monkeypatch):
+    # These tests cover the core part of the demo; the apps' parts have their own tests.
+    monkeypatch.setattr("spip.demo._seeders", [])
+
+
 MODELS = [Department, Court, Branch, Partner, User]
 
 

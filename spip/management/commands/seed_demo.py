@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from spip.demo import run_seeders
 from spip.models import Branch, Court, Department, Partner, Role, User
 
 
@@ -133,6 +134,7 @@ class Command(BaseCommand):
             user.set_password(password)
             user.save(update_fields=["password"])
             user.directed_branches.set([branches[name] for name in spec.directs])
+        run_seeders(department=department, branches=branches, courts=courts, stdout=self.stdout)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {department}, {len(branches)} branches, {len(USERS)} accounts."

@@ -1,0 +1,211 @@
+"""Input checks for the case pages; domain rules stay in the services."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from dsfr.forms import DsfrBaseForm
+
+from cases.legal import CourseKind, EventKind, MeasureKind, OffenceClass, Recidivism
+from cases.models import IntensityLevel, ObligationType, Person
+from spip.exceptions import SpipError
+from spip.models import Branch, Court, Role, User
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def date_field(label: Any, *, required: bool = True) -> forms.DateField:
+    return forms.DateField(label=label, required=required, widget=DateInput())
+
+
+def apply_domain_error(form: forms.Form, error: SpipError) -> None:
+    """Show a service's error next to the field it names (or above the form)."""
+    errors = getattr(error, "errors", None) or [error]
+    for item in errors:
+        field = item.field if item.field in form.fields else None
+        form.add_error(field, str(item.message))
+
+
+class SearchForm(DsfrBaseForm):
+    q = forms.CharField(label=_("Name or case number"), max_length=100, strip=True)
+
+
+class CaseFilterForm(DsfrBaseForm):
+    STATUS = [("open", _("open cases")), ("closed", _("closed cases")), ("all", _("all cases"))]
+    SORT = [
+        ("name", _("name")), ("-name", _("name, descending")),
+        ("end", _("next end date")), ("-end", _("next end date, descending")),
+        ("opened", _("referral date")), ("-opened", _("referral date, descending")),
+        ("number", _("case number")),
+    ]  # fmt: skip
+
+    kind = forms.ChoiceField(
+        label=_("Measure"), required=False, choices=[("", _("all"))] + MeasureKind.choices
+    )
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=STATUS)
+    intensity = forms.ChoiceField(label=_("Follow-up intensity"), required=False)
+    ends_before = date_field(_("Measure ending before"), required=False)
+    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=SORT)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["intensity"].choices = [("", _("all"))] + [
+            (level.code, level.label) for level in IntensityLevel.objects.all()
+        ]
+
+
+class AccessReasonForm(DsfrBaseForm):
+    reason = forms.CharField(
+        label=_("Why do you open this case?"),
+        help_text=_("This case is not in your caseload: your reason is recorded."),
+        max_length=300,
+        min_length=5,
+        widget=forms.TextInput,
+    )
+
+
+class IntakeForm(DsfrBaseForm):
+    """Intake: a person (new, or an existing one proposed by the de-duplication) and a case."""
+
+    existing_person = forms.ModelChoiceField(
+        label=_("Person already known"),
+        queryset=Person.objects.none(),
+        required=False,
+        widget=forms.RadioSelect,
+        empty_label=_("No: a different person"),
+    )
+    birth_name = forms.CharField(label=_("Birth name"), max_length=100)
+    usage_name = forms.CharField(label=_("Usage name"), max_length=100, required=False)
+    first_names = forms.CharField(label=_("First names"), max_length=150)
+    sex = forms.ChoiceField(label=_("Sex"), choices=Person.Sex.choices)
+    birth_date = date_field(_("Birth date"))
+    birth_place = forms.CharField(label=_("Birth place"), max_length=120, required=False)
+    nationality = forms.CharField(label=_("Nationality"), max_length=60, required=False)
+    address = forms.CharField(label=_("Address"), required=False, widget=forms.Textarea)
+    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    sms_opt_out = forms.BooleanField(label=_("Refuses text-message reminders"), required=False)
+    branch = forms.ModelChoiceField(label=_("Branch"), queryset=Branch.objects.none())
+    adviser = forms.ModelChoiceField(
+        label=_("Adviser"), queryset=User.objects.none(), required=False
+    )
+    opened_on = date_field(_("Referral date (saisine)"))
+    intensity = forms.ModelChoiceField(
+        label=_("Follow-up intensity"), queryset=IntensityLevel.objects.all()
+    )
+    intensity_reason = forms.CharField(label=_("Reason for the intensity"), max_length=300)
+
+    def __init__(self, *args: Any, user: User, duplicates: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if user.role == Role.DIRECTOR:
+            branches = user.directed_branches.all()
+        else:
+            branches = Branch.objects.filter(pk=user.branch_id)
+        self.fields["branch"].queryset = branches
+        self.fields["branch"].initial = user.branch_id
+        self.fields["adviser"].queryset = User.objects.filter(
+            role=Role.ADVISER, branch__in=branches, is_active=True
+        )
+        if user.role == Role.ADVISER:
+            self.fields["adviser"].initial = user.pk
+        if duplicates is not None:
+            self.fields["existing_person"].queryset = duplicates
+        else:
+            del self.fields["existing_person"]
+
+
+class AssignForm(DsfrBaseForm):
+    adviser = forms.ModelChoiceField(label=_("New adviser"), queryset=User.objects.none())
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+    def __init__(self, *args: Any, branch: Branch, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["adviser"].queryset = User.objects.filter(
+            role=Role.ADVISER, branch=branch, is_active=True
+        )
+
+
+def _count(label: Any) -> forms.IntegerField:
+    return forms.IntegerField(label=label, required=False, min_value=0)
+
+
+class MeasureForm(DsfrBaseForm):
+    kind = forms.ChoiceField(label=_("Measure"), choices=MeasureKind.choices)
+    court = forms.ModelChoiceField(label=_("Court"), queryset=Court.objects.all())
+    decision_date = date_field(_("Judgment date"))
+    final_date = date_field(_("Date the decision became final"), required=False)
+    start_date = date_field(_("Start date"))
+    recidivism = forms.ChoiceField(
+        label=_("Recidivism"), choices=Recidivism.choices, initial=Recidivism.NONE
+    )
+    prison_term_months = _count(_("Suspended prison term (months)"))
+    probation_months = _count(_("Probation period (months)"))
+    tig_hours = forms.DecimalField(
+        label=_("Community work hours ordered"), required=False, min_value=Decimal(0),
+        max_digits=6, decimal_places=2,
+    )  # fmt: skip
+    tig_deadline_months = _count(_("Execution deadline (months)"))
+    tig_consent = forms.BooleanField(
+        label=_("The person consents to community work (CP 131-8)"), required=False
+    )
+    ddse_days = _count(_("Electronic monitoring (days)"))
+    remaining_term_days = _count(_("Remaining term (days)"))
+    total_sentence_days = _count(_("Total sentence (days)"))
+    custody_start = date_field(_("Custody start"), required=False)
+    supervision_months = _count(_("Supervision period (months)"))
+    offence_class = forms.ChoiceField(
+        label=_("Offence class"), required=False, choices=[("", "—")] + OffenceClass.choices
+    )
+    socio_judicial_years = _count(_("Socio-judicial follow-up (years)"))
+    course_kind = forms.ChoiceField(
+        label=_("Course"), required=False, choices=[("", "—")] + CourseKind.choices
+    )
+    course_days = _count(_("Course length (days)"))
+    arse_months = _count(_("House arrest period (months)"))
+
+
+class EventForm(DsfrBaseForm):
+    kind = forms.ChoiceField(label=_("Decision"), choices=EventKind.choices)
+    date = date_field(_("Date"))
+    end_date = date_field(_("Suspension: the measure resumes on"), required=False)
+    months = _count(_("Months added"))
+    decision_reference = forms.CharField(label=_("JAP decision reference"), max_length=60)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea)
+
+
+class ObligationForm(DsfrBaseForm):
+    type = forms.ModelChoiceField(
+        label=_("Obligation or ban"),
+        queryset=ObligationType.objects.exclude(nature=ObligationType.Nature.CONTROL),
+    )
+    imposed_on = date_field(_("Imposed on"))
+    details = forms.CharField(label=_("Details"), max_length=300, required=False)
+    check_interval_days = forms.IntegerField(
+        label=_("Check interval (days)"), required=False, min_value=1, max_value=366
+    )
+
+
+class LiftForm(DsfrBaseForm):
+    lifted_on = date_field(_("Lifted on"))
+    reason = forms.CharField(label=_("Reason (JAP decision)"), max_length=300)
+
+
+class ProofForm(DsfrBaseForm):
+    received_on = date_field(_("Received on"))
+    compliant = forms.TypedChoiceField(
+        label=_("Verdict"),
+        choices=[("1", _("compliant")), ("0", _("not compliant"))],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+    )
+    period_start = date_field(_("Period covered from"), required=False)
+    period_end = date_field(_("Period covered to"), required=False)
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)

@@ -1,0 +1,181 @@
+"""Read queries for the case pages, each a fixed number of queries whatever the volume."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.contrib.postgres.lookups import TrigramWordSimilar  # noqa: F401 - registers %>
+from django.contrib.postgres.search import TrigramWordSimilarity
+from django.db import connection, transaction
+from django.db.models import Min, Prefetch, Q, QuerySet, Value
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.models import Case, Measure, MeasureEvent, Normalised, Obligation, Proof
+from cases.policy import own_cases, visible_cases
+from spip.models import Role, User
+
+# word_similarity() of "lefebvre" in "lefevre jerome" is 0.55: the default threshold (0.6)
+# would miss such a spelling; 0.45 still keeps unrelated names out.
+WORD_SIMILARITY_THRESHOLD = 0.45
+SEARCH_LIMIT = 50
+DUE_SOON_DAYS = 7
+
+SORTS = {
+    "name": ("person__birth_name", "person__first_names", "id"),
+    "-name": ("-person__birth_name", "-person__first_names", "-id"),
+    "number": ("number",),
+    "-number": ("-number",),
+    "end": ("next_end", "id"),
+    "-end": ("-next_end", "-id"),
+    "opened": ("opened_on", "id"),
+    "-opened": ("-opened_on", "-id"),
+}
+
+
+def _with_summary(cases: QuerySet[Case]) -> QuerySet[Case]:
+    current = Q(measures__status__in=[Measure.Status.ACTIVE, Measure.Status.SUSPENDED,
+                                      Measure.Status.PENDING])  # fmt: skip
+    return cases.select_related("person", "intensity", "adviser").annotate(
+        measure_kinds=ArrayAgg("measures__kind", distinct=True, filter=current, default=[]),
+        next_end=Min("measures__end_date", filter=current),
+    )
+
+
+def caseload(
+    user: User,
+    *,
+    kind: str = "",
+    status: str = "open",
+    intensity: str = "",
+    ends_before: date | None = None,
+    sort: str = "name",
+) -> QuerySet[Case]:
+    """The user's caseload (an adviser's cases, a director's branches, a secretary's branch),
+    filtered and sorted."""
+    cases = visible_cases(user) if user.role == Role.SECRETARY else own_cases(user)
+    if status == "open":
+        cases = cases.filter(closed_on__isnull=True)
+    elif status == "closed":
+        cases = cases.filter(closed_on__isnull=False)
+    if kind:
+        cases = cases.filter(measures__kind=kind)
+    if intensity:
+        cases = cases.filter(intensity__code=intensity)
+    if ends_before:
+        cases = cases.filter(measures__end_date__lte=ends_before)
+    return _with_summary(cases.distinct()).order_by(*SORTS.get(sort, SORTS["name"]))
+
+
+def case_search(user: User, term: str) -> list[Case]:
+    """Cases visible to `user` whose person's name resembles `term` (accents, case and small
+    typos ignored) or whose number starts with it; best matches first."""
+    term = " ".join(term.split())[:100]
+    if not term:
+        return []
+    normalised = Normalised(Value(term))
+    by_name = Q(person__search_name__trigram_word_similar=normalised)
+    by_number = Q(number__istartswith=term)
+    matches = (
+        _with_summary(visible_cases(user).filter(by_name | by_number))
+        .annotate(score=TrigramWordSimilarity(normalised, "person__search_name"))
+        .order_by("-score", "person__birth_name", "id")[:SEARCH_LIMIT]
+    )
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "SET LOCAL pg_trgm.word_similarity_threshold = %s", [WORD_SIMILARITY_THRESHOLD]
+        )
+        return list(matches)
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    day: date
+    label: str
+    detail: str = ""
+
+
+@dataclass
+class ObligationStatus:
+    obligation: Obligation
+    last_proof: Proof | None
+    due_on: date | None
+    state: str  # "lifted", "none" (no proof expected), "up_to_date", "due_soon", "overdue"
+
+
+def case_file(case: Case, *, today: date | None = None) -> dict[str, Any]:
+    """Everything the case file page shows, in a fixed number of queries."""
+    today = today or timezone.localdate()
+    measures = list(
+        case.measures.select_related("court").prefetch_related(
+            Prefetch("events", queryset=MeasureEvent.objects.order_by("date", "id")),
+            Prefetch(
+                "obligations",
+                queryset=Obligation.objects.select_related("type").prefetch_related(
+                    Prefetch("proofs", queryset=Proof.objects.order_by("-received_on", "-id"))
+                ),
+            ),
+        )
+    )
+    obligations: list[ObligationStatus] = []
+    timeline: list[TimelineEntry] = [TimelineEntry(case.opened_on, _("Case opened (referral)"))]
+    for measure in measures:
+        measure.elapsed_percent = _elapsed(measure, today)
+        timeline.append(TimelineEntry(measure.start_date, _("Measure starts"), str(measure)))
+        for event in measure.events.all():
+            timeline.append(TimelineEntry(event.date, event.get_kind_display(), str(measure)))
+        for obligation in measure.obligations.all():
+            proofs = list(obligation.proofs.all())
+            obligations.append(_obligation_status(obligation, proofs, today))
+            if not obligation.automatic:
+                timeline.append(
+                    TimelineEntry(obligation.imposed_on, _("Obligation imposed"), str(obligation))
+                )
+            if obligation.lifted_on:
+                timeline.append(
+                    TimelineEntry(obligation.lifted_on, _("Obligation lifted"), str(obligation))
+                )
+            for proof in proofs:
+                verdict = _("compliant") if proof.compliant else _("not compliant")
+                timeline.append(
+                    TimelineEntry(proof.received_on, _("Proof received"),
+                                  f"{obligation} — {verdict}")
+                )  # fmt: skip
+    timeline.sort(key=lambda entry: entry.day, reverse=True)
+    return {"measures": measures, "obligations": obligations, "timeline": timeline}
+
+
+def _elapsed(measure: Measure, today: date) -> int | None:
+    if not measure.end_date or measure.end_date <= measure.start_date:
+        return None
+    total = (measure.end_date - measure.start_date).days
+    done = (min(today, measure.end_date) - measure.start_date).days
+    return max(0, min(100, round(100 * done / total)))
+
+
+def _obligation_status(
+    obligation: Obligation, proofs: list[Proof], today: date
+) -> ObligationStatus:
+    last = proofs[0] if proofs else None
+    if obligation.lifted_on:
+        return ObligationStatus(obligation, last, None, "lifted")
+    if not obligation.type.proof_expected or not obligation.check_interval_days:
+        return ObligationStatus(obligation, last, None, "none")
+    due = obligation.proof_due_on(last.received_on if last else None)
+    assert due is not None
+    if due < today:
+        state = "overdue"
+    elif due <= today + timedelta(days=DUE_SOON_DAYS):
+        state = "due_soon"
+    else:
+        state = "up_to_date"
+    return ObligationStatus(obligation, last, due, state)
+
+
+def obligation_status(obligation: Obligation, *, today: date | None = None) -> ObligationStatus:
+    """One obligation's proof status (the row of the case file), in one query."""
+    proofs = list(obligation.proofs.order_by("-received_on", "-id")[:1])
+    return _obligation_status(obligation, proofs, today or timezone.localdate())

@@ -1,0 +1,398 @@
+"""Every change to a case file: one transaction each, with its access-log entry.
+
+Each function takes the acting user and keyword-only arguments, checks access through
+`cases.policy`, validates the domain rules (`cases.legal` for legal bounds), saves, grants or
+revokes per-case permissions, and writes the access log. Domain errors are `SpipError`s
+with translated messages; the views show them next to the field they name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from django.contrib.auth.models import Permission
+from django.db import connection, transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases import legal
+from cases.models import (
+    Case,
+    CaseUserObjectPermission,
+    IntensityLevel,
+    Measure,
+    MeasureEvent,
+    Obligation,
+    ObligationType,
+    Person,
+    Proof,
+)
+from cases.policy import GRANT, Access, case_access
+from cases.reference import CONTROL_CODES
+from spip.exceptions import NotAllowed, SpipError
+from spip.models import AccessLog, Branch, Role, User
+from spip.services import access_log_record, notification_send
+
+
+class DomainErrors(SpipError):
+    """Several rule violations at once (e.g. every out-of-bounds field of a measure)."""
+
+    def __init__(self, errors: Sequence[SpipError]) -> None:
+        self.errors = list(errors)
+        super().__init__("; ".join(str(error.message) for error in self.errors))
+
+
+PERSON_FIELDS = (
+    "birth_name", "usage_name", "first_names", "sex", "birth_date", "birth_place",
+    "nationality", "aliases", "address", "phone", "email", "sms_opt_out",
+)  # fmt: skip
+
+
+def _require(user: User, case: Case, needed: Access = Access.WRITE) -> None:
+    if case_access(user, case) < needed:
+        raise NotAllowed()
+
+
+def _can_open_at(user: User, branch: Branch) -> bool:
+    if user.role == Role.DIRECTOR:
+        return user.directed_branches.filter(pk=branch.pk).exists()
+    return user.role in (Role.ADVISER, Role.SECRETARY) and user.branch_id == branch.pk
+
+
+def person_find_duplicates(
+    *, birth_date: date, birth_name: str, usage_name: str = ""
+) -> QuerySet[Person]:
+    """People born the same day whose name matches, ignoring accents and case: at intake,
+    they are proposed instead of creating the same person twice."""
+    names = [name for name in (birth_name, usage_name) if name.strip()]
+    match = Q()
+    for name in names:
+        match |= Q(birth_name__unaccent__iexact=name.strip())
+        match |= Q(usage_name__unaccent__iexact=name.strip())
+    return Person.objects.filter(match, birth_date=birth_date).order_by("id")
+
+
+def _next_case_number(opened_on: date) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval('cases_case_number_seq')")
+        (number,) = cursor.fetchone()
+    return f"{opened_on.year}-{number:06d}"
+
+
+def _grant_permission() -> Permission:
+    return Permission.objects.get(content_type__app_label="cases", codename=GRANT)
+
+
+def _grant(case: Case, user: User, *, until: date | None = None) -> None:
+    permission = _grant_permission()
+    CaseUserObjectPermission.objects.update_or_create(
+        content_object=case, user=user, permission=permission, defaults={"valid_until": until}
+    )
+
+
+def _revoke(case: Case, user: User) -> None:
+    CaseUserObjectPermission.objects.filter(
+        content_object=case, user=user, permission__codename=GRANT
+    ).delete()
+
+
+@transaction.atomic
+def case_open(
+    *,
+    acting_user: User,
+    branch: Branch,
+    opened_on: date,
+    intensity: IntensityLevel,
+    intensity_reason: str,
+    adviser: User | None = None,
+    person: Person | None = None,
+    person_data: dict[str, Any] | None = None,
+    intensity_review_on: date | None = None,
+    confirmed_distinct: bool = False,
+) -> Case:
+    """Open a case at a branch, for an existing person or a new one (intake).
+
+    A new person whose birth date and name match someone already known is refused, so that
+    the caller proposes the existing person instead; pass `person` to use them, or
+    `confirmed_distinct` once the user has said it is someone else. The adviser, when
+    given, must work at the branch and is granted the case.
+    """
+    if not _can_open_at(acting_user, branch):
+        raise NotAllowed()
+    if adviser is None and acting_user.role == Role.ADVISER:
+        adviser = acting_user
+    if adviser is not None and (adviser.role != Role.ADVISER or adviser.branch_id != branch.pk):
+        raise SpipError(_("The adviser must work at this branch."), field="adviser")
+    if person is None:
+        if not person_data:
+            raise SpipError(_("Choose a person or enter their identity."), field="person")
+        if (
+            not confirmed_distinct
+            and person_find_duplicates(
+                birth_date=person_data["birth_date"],
+                birth_name=person_data["birth_name"],
+                usage_name=person_data.get("usage_name", ""),
+            ).exists()
+        ):
+            raise SpipError(
+                _("A person with this name and birth date is already known: choose them."),
+                field="birth_name",
+            )
+        person = Person.objects.create(
+            **{key: person_data[key] for key in PERSON_FIELDS if key in person_data}
+        )
+        access_log_record(acting_user=acting_user, action=AccessLog.Action.CREATE, obj=person)
+    case = Case.objects.create(
+        number=_next_case_number(opened_on),
+        person=person,
+        branch=branch,
+        adviser=adviser,
+        environment=branch.environment,
+        opened_on=opened_on,
+        intensity=intensity,
+        intensity_reason=intensity_reason,
+        intensity_review_on=intensity_review_on,
+    )
+    if adviser is not None:
+        _grant(case, adviser)
+    access_log_record(acting_user=acting_user, action=AccessLog.Action.CREATE, obj=case)
+    return case
+
+
+@transaction.atomic
+def case_assign(*, acting_user: User, case: Case, adviser: User, reason: str) -> Case:
+    """Give the case to another adviser of its branch (affectation): the new adviser is
+    granted the case, the previous one loses it at their next request, both are told."""
+    if acting_user.role != Role.DIRECTOR or case_access(acting_user, case) < Access.WRITE:
+        raise NotAllowed()
+    if adviser.role != Role.ADVISER or adviser.branch_id != case.branch_id:
+        raise SpipError(_("The adviser must work at this case's branch."), field="adviser")
+    if not reason.strip():
+        raise SpipError(_("Give the reason for this assignment."), field="reason")
+    previous = case.adviser
+    if previous == adviser:
+        raise SpipError(_("This adviser already follows the case."), field="adviser")
+    if previous is not None:
+        _revoke(case, previous)
+        notification_send(
+            recipient=previous,
+            message=_("Case %(number)s has been assigned to a colleague.")
+            % {"number": case.number},
+        )
+    _grant(case, adviser)
+    case.adviser = adviser
+    case.version += 1
+    case.save(update_fields=["adviser", "version"])
+    notification_send(
+        recipient=adviser,
+        message=_("Case %(number)s has been assigned to you.") % {"number": case.number},
+        link=f"/cases/{case.pk}/",
+    )
+    access_log_record(
+        acting_user=acting_user, action=AccessLog.Action.CHANGE, obj=case, reason=reason
+    )
+    return case
+
+
+@transaction.atomic
+def case_restrict(
+    *,
+    acting_user: User,
+    case: Case,
+    restricted: bool,
+    excluded_staff: Sequence[User] = (),
+    reason: str,
+) -> Case:
+    """Restrict a sensitive case to its adviser and directors (allow-list) and exclude named
+    staff (deny-list); both take effect at the next request. Directors only."""
+    if acting_user.role != Role.DIRECTOR or case_access(acting_user, case) < Access.WRITE:
+        raise NotAllowed()
+    if not reason.strip():
+        raise SpipError(_("Give the reason for this restriction."), field="reason")
+    if any(user.pk == case.adviser_id for user in excluded_staff):
+        raise SpipError(_("The case's own adviser cannot be excluded."), field="excluded_staff")
+    case.restricted = restricted
+    case.version += 1
+    case.save(update_fields=["restricted", "version"])
+    case.excluded_staff.set(excluded_staff)
+    access_log_record(
+        acting_user=acting_user, action=AccessLog.Action.CHANGE, obj=case, reason=reason
+    )
+    return case
+
+
+def _terms_errors(terms: legal.MeasureTerms) -> None:
+    errors = legal.validate_terms(terms)
+    if errors:
+        raise DomainErrors(errors)
+
+
+@transaction.atomic
+def measure_add(
+    *, acting_user: User, case: Case, court_id: int, terms: legal.MeasureTerms
+) -> Measure:
+    """Add a court measure to a case within its legal bounds; the end date is computed, and
+    the CP 132-44 control measures are attached to the kinds the law binds to them."""
+    _require(acting_user, case)
+    if terms.start_date is None or terms.decision_date is None:
+        raise SpipError(_("The judgment and start dates are required."), field="start_date")
+    _terms_errors(terms)
+    values = {
+        name: value for name, value in vars(terms).items() if value is not None and name != "kind"
+    }
+    measure = Measure(case=case, kind=terms.kind, court_id=court_id, **values)
+    if measure.tig_hours is not None:
+        measure.tig_hours = int(measure.tig_hours)
+    measure.end_date = legal.compute_end_date(terms)
+    measure.status = _status(measure, [], timezone.localdate())
+    # The constraints' rules were checked by legal.validate_terms, without a query each.
+    measure.full_clean(exclude=["case", "court"], validate_constraints=False)
+    measure.save()
+    if terms.kind in legal.CONTROL_MEASURE_KINDS:
+        Obligation.objects.bulk_create(
+            Obligation(measure=measure, type=kind, imposed_on=terms.start_date, automatic=True)
+            for kind in ObligationType.objects.filter(code__in=CONTROL_CODES)
+        )
+    access_log_record(acting_user=acting_user, action=AccessLog.Action.CREATE, obj=measure)
+    return measure
+
+
+def _events(measure: Measure) -> list[legal.Event]:
+    return [legal.Event.from_obj(event) for event in measure.events.all()]
+
+
+@transaction.atomic
+def measure_event_record(
+    *,
+    acting_user: User,
+    measure: Measure,
+    kind: str,
+    date: date,
+    decision_reference: str,
+    end_date: date | None = None,
+    months: int | None = None,
+    note: str = "",
+) -> MeasureEvent:
+    """Record a judge's decision on a measure (suspension, prolongation, revocation, early
+    end...) and recompute its end date and status from all of its events."""
+    measure = Measure.objects.select_for_update().get(pk=measure.pk)
+    _require(acting_user, measure.case)
+    terms = legal.MeasureTerms.from_obj(measure)
+    events = _events(measure)
+    new = legal.Event(
+        kind=legal.EventKind(kind), date=date, end_date=end_date, months=months,
+        decision_reference=decision_reference,
+    )  # fmt: skip
+    errors = legal.validate_event(terms, events, new)
+    if errors:
+        raise DomainErrors(errors)
+    event = MeasureEvent.objects.create(
+        measure=measure, kind=kind, date=date, end_date=end_date, months=months,
+        decision_reference=decision_reference, note=note, recorded_by=acting_user,
+    )  # fmt: skip
+    _recompute(measure, [*events, new])
+    access_log_record(acting_user=acting_user, action=AccessLog.Action.CHANGE, obj=measure)
+    return event
+
+
+def _status(measure: Measure, events: Sequence[legal.Event], today: date) -> str:
+    """A measure's status from its dates and the judge's decisions, as of `today`."""
+    kinds = {event.kind for event in events}
+    if legal.EventKind.TOTAL_REVOCATION in kinds:
+        return Measure.Status.REVOKED
+    if legal.EventKind.EARLY_END in kinds or (measure.end_date and measure.end_date < today):
+        return Measure.Status.ENDED
+    if any(
+        e.kind == legal.EventKind.SUSPENSION and e.date <= today
+        and (e.end_date is None or e.end_date > today)
+        for e in events
+    ):  # fmt: skip
+        return Measure.Status.SUSPENDED
+    if measure.start_date > today:
+        return Measure.Status.PENDING
+    return Measure.Status.ACTIVE
+
+
+def _recompute(measure: Measure, events: list[legal.Event]) -> None:
+    terms = legal.MeasureTerms.from_obj(measure)
+    measure.end_date = legal.compute_end_date(terms, events)
+    measure.status = _status(measure, events, timezone.localdate())
+    measure.version += 1
+    measure.save(update_fields=["end_date", "status", "version"])
+
+
+@transaction.atomic
+def obligation_add(
+    *,
+    acting_user: User,
+    measure: Measure,
+    type: ObligationType,
+    imposed_on: date,
+    details: str = "",
+    check_interval_days: int | None = None,
+) -> Obligation:
+    """Attach an obligation or ban to a measure; the check interval defaults to the type's."""
+    _require(acting_user, measure.case)
+    if (type.valid_to and imposed_on > type.valid_to) or imposed_on < type.valid_from:
+        raise SpipError(_("This obligation did not exist on that date."), field="type")
+    if imposed_on < measure.decision_date:
+        raise SpipError(_("An obligation cannot precede the judgment."), field="imposed_on")
+    obligation = Obligation.objects.create(
+        measure=measure, type=type, imposed_on=imposed_on, details=details,
+        check_interval_days=check_interval_days or type.default_check_interval_days,
+    )  # fmt: skip
+    access_log_record(acting_user=acting_user, action=AccessLog.Action.CREATE, obj=obligation)
+    return obligation
+
+
+@transaction.atomic
+def obligation_lift(
+    *, acting_user: User, obligation: Obligation, lifted_on: date, reason: str
+) -> Obligation:
+    """Lift an obligation (JAP decision); control measures attached by law cannot be."""
+    _require(acting_user, obligation.measure.case)
+    if obligation.automatic:
+        raise SpipError(_("Control measures apply by law and cannot be lifted."))
+    if obligation.lifted_on:
+        raise SpipError(_("This obligation is already lifted."))
+    if lifted_on < obligation.imposed_on:
+        raise SpipError(
+            _("An obligation cannot be lifted before it is imposed."), field="lifted_on"
+        )
+    if not reason.strip():
+        raise SpipError(_("Give the reason for lifting it."), field="reason")
+    obligation.lifted_on = lifted_on
+    obligation.lift_reason = reason
+    obligation.version += 1
+    obligation.save(update_fields=["lifted_on", "lift_reason", "version"])
+    access_log_record(acting_user=acting_user, action=AccessLog.Action.CHANGE, obj=obligation)
+    return obligation
+
+
+@transaction.atomic
+def proof_record(
+    *,
+    acting_user: User,
+    obligation: Obligation,
+    received_on: date,
+    compliant: bool,
+    period_start: date | None = None,
+    period_end: date | None = None,
+    note: str = "",
+) -> Proof:
+    """Record a proof (justificatif) brought for an obligation, with the adviser's verdict.
+    A non-compliant proof flags a possible breach for the adviser to judge, nothing more."""
+    _require(acting_user, obligation.measure.case)
+    if received_on > timezone.localdate():
+        raise SpipError(_("A proof cannot be received in the future."), field="received_on")
+    if period_start and period_end and period_end < period_start:
+        raise SpipError(_("The period covered must end after it starts."), field="period_end")
+    proof = Proof.objects.create(
+        obligation=obligation, received_on=received_on, compliant=compliant,
+        period_start=period_start, period_end=period_end, note=note, recorded_by=acting_user,
+    )  # fmt: skip
+    access_log_record(acting_user=acting_user, action=AccessLog.Action.CREATE, obj=proof)
+    return proof

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from cases import views
+
+app_name = "cases"
+
+urlpatterns = [
+    path("cases/", views.case_list, name="list"),
+    path("cases/new/", views.case_open, name="open"),
+    path("cases/<int:case_id>/", views.case_detail, name="detail"),
+    path("cases/<int:case_id>/reason/", views.case_access_reason, name="reason"),
+    path("cases/<int:case_id>/assign/", views.case_assign, name="assign"),
+    path("cases/<int:case_id>/measures/new/", views.measure_add, name="measure_add"),
+    path("measures/<int:measure_id>/events/new/", views.measure_event, name="measure_event"),
+    path("measures/<int:measure_id>/obligations/new/", views.obligation_add, name="obligation_add"),
+    path("obligations/<int:obligation_id>/lift/", views.obligation_lift, name="obligation_lift"),
+    path("obligations/<int:obligation_id>/proofs/new/", views.proof_add, name="proof_add"),
+]

@@ -1,0 +1,304 @@
+"""Case pages: caseload and search, the case file, intake and the forms of every service.
+
+Each view fetches the case for the user through `cases.policy` (404 to strangers, 403 to
+those who may see but not act), runs one service, and redirects; every view of a case file
+writes an access-log row.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from cases import legal, selectors, services
+from cases.forms import (
+    AccessReasonForm,
+    AssignForm,
+    CaseFilterForm,
+    EventForm,
+    IntakeForm,
+    LiftForm,
+    MeasureForm,
+    ObligationForm,
+    ProofForm,
+    SearchForm,
+    apply_domain_error,
+)
+from cases.models import Case, Measure, Obligation
+from cases.policy import Access, case_for_user
+from spip.exceptions import NotAllowed, SpipError
+from spip.models import AccessLog, Role
+from spip.services import access_log_record
+
+PAGE_SIZE = 50
+REASONS_KEY = "case_access_reasons"
+CASE_ROLES = (Role.ADVISER, Role.DIRECTOR, Role.SECRETARY)
+
+
+def _case_roles_only(request: HttpRequest) -> None:
+    """Case pages exist for staff who follow cases; an admin is refused, others never see
+    them (DESIGN.md: admin 403, clerk and partner 404)."""
+    if request.user.role == Role.ADMIN:
+        raise PermissionDenied
+    if request.user.role not in CASE_ROLES:
+        raise Http404
+
+
+@require_http_methods(["GET", "POST"])
+def case_list(request: HttpRequest) -> HttpResponse:
+    """The caseload (GET, with filters) or search results (POST: terms never in a URL)."""
+    _case_roles_only(request)
+    filters = CaseFilterForm(request.GET or None)
+    search = SearchForm(request.POST or None)
+    context: dict[str, Any] = {"filters": filters, "search": search}
+    if request.method == "POST":
+        if search.is_valid():
+            context["results"] = selectors.case_search(request.user, search.cleaned_data["q"])
+        return render(request, "cases/case_list.html", context)
+    options = filters.cleaned_data if filters.is_valid() else {}
+    cases = selectors.caseload(
+        request.user,
+        kind=options.get("kind") or "",
+        status=options.get("status") or "open",
+        intensity=options.get("intensity") or "",
+        ends_before=options.get("ends_before"),
+        sort=options.get("sort") or "name",
+    )
+    context["page"] = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    context["query_string"] = _without_page(request)
+    return render(request, "cases/case_list.html", context)
+
+
+def _without_page(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
+    _case_roles_only(request)
+    case, access = case_for_user(request.user, case_id, Access.IDENTITY)
+    reason = ""
+    if access == Access.READ_WITH_REASON:
+        reason = request.session.get(REASONS_KEY, {}).get(str(case.pk), "")
+        if not reason:
+            return render(
+                request, "cases/access_reason.html", {"case": case, "form": AccessReasonForm()}
+            )
+    access_log_record(
+        acting_user=request.user, action=AccessLog.Action.VIEW, obj=case, reason=reason
+    )
+    context: dict[str, Any] = {"case": case, "access": access, "can_write": access >= Access.WRITE}
+    if access == Access.IDENTITY:
+        return render(request, "cases/case_identity.html", context)
+    context |= selectors.case_file(case)
+    context["can_assign"] = request.user.role == Role.DIRECTOR
+    return render(request, "cases/case_detail.html", context)
+
+
+@require_http_methods(["POST"])
+def case_access_reason(request: HttpRequest, case_id: int) -> HttpResponse:
+    """A colleague states why they open a case outside their caseload; the reason is kept
+    for the session and written with every access-log row of their visits."""
+    _case_roles_only(request)
+    case, access = case_for_user(request.user, case_id, Access.IDENTITY)
+    if access != Access.READ_WITH_REASON:
+        return redirect("cases:detail", case_id=case.pk)
+    form = AccessReasonForm(request.POST)
+    if not form.is_valid():
+        return render(request, "cases/access_reason.html", {"case": case, "form": form})
+    reasons = request.session.get(REASONS_KEY, {})
+    reasons[str(case.pk)] = form.cleaned_data["reason"]
+    request.session[REASONS_KEY] = reasons
+    return redirect("cases:detail", case_id=case.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def case_open(request: HttpRequest) -> HttpResponse:
+    """Intake: identity of the person and the case; a probable duplicate is proposed."""
+    _case_roles_only(request)
+    duplicates = None
+    if (
+        request.method == "POST"
+        and request.POST.get("birth_date")
+        and request.POST.get("birth_name")
+    ):
+        probe = IntakeForm(request.POST, user=request.user)
+        if probe.is_valid():
+            data = probe.cleaned_data
+            found = services.person_find_duplicates(
+                birth_date=data["birth_date"],
+                birth_name=data["birth_name"],
+                usage_name=data["usage_name"],
+            )
+            duplicates = found if found.exists() else None
+    form = IntakeForm(request.POST or None, user=request.user, duplicates=duplicates)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        existing = data.get("existing_person")
+        if duplicates is not None and "existing_person" not in request.POST:
+            form.add_error(
+                "existing_person",
+                _("A person with this name and birth date is already known: is it them?"),
+            )
+        else:
+            try:
+                case = services.case_open(
+                    acting_user=request.user,
+                    branch=data["branch"],
+                    adviser=data["adviser"],
+                    opened_on=data["opened_on"],
+                    intensity=data["intensity"],
+                    intensity_reason=data["intensity_reason"],
+                    person=existing,
+                    person_data=None if existing else data,
+                    confirmed_distinct=duplicates is not None,
+                )
+            except SpipError as error:
+                apply_domain_error(form, error)
+            else:
+                return redirect("cases:detail", case_id=case.pk)
+    return render(request, "cases/case_open.html", {"form": form, "duplicates": duplicates})
+
+
+def _form_page(
+    request: HttpRequest,
+    case: Case,
+    form: Any,
+    title: str,
+    action: Any,
+    *,
+    subject: Any = None,
+) -> HttpResponse:
+    """Shared flow of the small service forms: validate, call, show errors in place."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            action(form.cleaned_data)
+        except NotAllowed:
+            raise
+        except SpipError as error:
+            apply_domain_error(form, error)
+        else:
+            return redirect(reverse("cases:detail", kwargs={"case_id": case.pk}))
+    return render(
+        request,
+        "cases/service_form.html",
+        {"case": case, "form": form, "title": title, "subject": subject},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def case_assign(request: HttpRequest, case_id: int) -> HttpResponse:
+    _case_roles_only(request)
+    case, _access = case_for_user(request.user, case_id, Access.WRITE)
+    if request.user.role != Role.DIRECTOR:
+        raise PermissionDenied
+    form = AssignForm(request.POST or None, branch=case.branch)
+    return _form_page(
+        request, case, form, _("Assign the case"),
+        lambda data: services.case_assign(acting_user=request.user, case=case, **data),
+    )  # fmt: skip
+
+
+@require_http_methods(["GET", "POST"])
+def measure_add(request: HttpRequest, case_id: int) -> HttpResponse:
+    _case_roles_only(request)
+    case, _access = case_for_user(request.user, case_id, Access.WRITE)
+    form = MeasureForm(request.POST or None)
+
+    def add(data: dict[str, Any]) -> None:
+        court = data.pop("court")
+        values = {key: value for key, value in data.items() if value not in (None, "")}
+        terms = legal.MeasureTerms(**values)
+        services.measure_add(acting_user=request.user, case=case, court_id=court.pk, terms=terms)
+
+    return _form_page(request, case, form, _("Add a measure"), add)
+
+
+def _measure_for(request: HttpRequest, measure_id: int) -> tuple[Measure, Case]:
+    measure = get_object_or_404(Measure.objects.only("id", "case_id"), pk=measure_id)
+    case, _access = case_for_user(request.user, measure.case_id, Access.WRITE)
+    return Measure.objects.get(pk=measure.pk), case
+
+
+def _obligation_for(request: HttpRequest, obligation_id: int) -> tuple[Obligation, Case]:
+    obligation = get_object_or_404(
+        Obligation.objects.select_related("measure", "type"), pk=obligation_id
+    )
+    case, _access = case_for_user(request.user, obligation.measure.case_id, Access.WRITE)
+    return obligation, case
+
+
+@require_http_methods(["GET", "POST"])
+def measure_event(request: HttpRequest, measure_id: int) -> HttpResponse:
+    _case_roles_only(request)
+    measure, case = _measure_for(request, measure_id)
+    form = EventForm(request.POST or None)
+    return _form_page(
+        request, case, form, _("Record a judge's decision"),
+        lambda data: services.measure_event_record(
+            acting_user=request.user, measure=measure, **data
+        ),
+        subject=measure,
+    )  # fmt: skip
+
+
+@require_http_methods(["GET", "POST"])
+def obligation_add(request: HttpRequest, measure_id: int) -> HttpResponse:
+    _case_roles_only(request)
+    measure, case = _measure_for(request, measure_id)
+    form = ObligationForm(request.POST or None)
+    return _form_page(
+        request, case, form, _("Add an obligation or a ban"),
+        lambda data: services.obligation_add(acting_user=request.user, measure=measure, **data),
+        subject=measure,
+    )  # fmt: skip
+
+
+@require_http_methods(["GET", "POST"])
+def obligation_lift(request: HttpRequest, obligation_id: int) -> HttpResponse:
+    _case_roles_only(request)
+    obligation, case = _obligation_for(request, obligation_id)
+    form = LiftForm(request.POST or None)
+    return _form_page(
+        request, case, form, _("Lift an obligation"),
+        lambda data: services.obligation_lift(
+            acting_user=request.user, obligation=obligation, **data
+        ),
+        subject=obligation,
+    )  # fmt: skip
+
+
+@require_http_methods(["GET", "POST"])
+def proof_add(request: HttpRequest, obligation_id: int) -> HttpResponse:
+    """Record a proof; from the case file (htmx) the form opens in the obligation's row and
+    the saved row replaces it, without leaving the page."""
+    _case_roles_only(request)
+    obligation, case = _obligation_for(request, obligation_id)
+    form = ProofForm(request.POST or None)
+    if not request.htmx:
+        return _form_page(
+            request, case, form, _("Record a proof"),
+            lambda data: services.proof_record(
+                acting_user=request.user, obligation=obligation, **data
+            ),
+            subject=obligation,
+        )  # fmt: skip
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.proof_record(
+                acting_user=request.user, obligation=obligation, **form.cleaned_data
+            )
+        except SpipError as error:
+            apply_domain_error(form, error)
+        else:
+            item = selectors.obligation_status(obligation)
+            return render(request, "cases/_obligation_row.html", {"item": item, "can_write": True})
+    return render(request, "cases/_proof_inline.html", {"obligation": obligation, "form": form})
