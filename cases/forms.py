@@ -133,6 +133,29 @@ class AssignForm(DsfrBaseForm):
         )
 
 
+class RestrictForm(DsfrBaseForm):
+    restricted = forms.BooleanField(
+        label=_("Restricted access: only the adviser and the directors may open the case"),
+        required=False,
+    )
+    excluded_staff = forms.ModelMultipleChoiceField(
+        label=_("Staff excluded from this case"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+    def __init__(self, *args: Any, case: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["excluded_staff"].queryset = User.objects.filter(
+            branch=case.branch, role__in=[Role.ADVISER, Role.SECRETARY, Role.DIRECTOR],
+            is_active=True,
+        ).exclude(pk=case.adviser_id)  # fmt: skip
+        self.fields["restricted"].initial = case.restricted
+        self.fields["excluded_staff"].initial = list(case.excluded_staff.all())
+
+
 def _count(label: Any) -> forms.IntegerField:
     return forms.IntegerField(label=label, required=False, min_value=0)
 

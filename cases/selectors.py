@@ -10,7 +10,7 @@ from django.contrib.postgres.aggregates import ArrayAgg
 from django.contrib.postgres.lookups import TrigramWordSimilar  # noqa: F401 - registers %>
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db import connection, transaction
-from django.db.models import Min, Prefetch, Q, QuerySet, Value
+from django.db.models import Exists, Min, OuterRef, Prefetch, Q, QuerySet, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -61,13 +61,16 @@ def caseload(
         cases = cases.filter(closed_on__isnull=True)
     elif status == "closed":
         cases = cases.filter(closed_on__isnull=False)
+    # Filters on measures are EXISTS subqueries: a join would repeat cases and need DISTINCT.
     if kind:
-        cases = cases.filter(measures__kind=kind)
+        cases = cases.filter(Exists(Measure.objects.filter(case=OuterRef("pk"), kind=kind)))
     if intensity:
         cases = cases.filter(intensity__code=intensity)
     if ends_before:
-        cases = cases.filter(measures__end_date__lte=ends_before)
-    return _with_summary(cases.distinct()).order_by(*SORTS.get(sort, SORTS["name"]))
+        cases = cases.filter(
+            Exists(Measure.objects.filter(case=OuterRef("pk"), end_date__lte=ends_before))
+        )
+    return _with_summary(cases).order_by(*SORTS.get(sort, SORTS["name"]))
 
 
 def case_search(user: User, term: str) -> list[Case]:

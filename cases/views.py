@@ -28,6 +28,7 @@ from cases.forms import (
     MeasureForm,
     ObligationForm,
     ProofForm,
+    RestrictForm,
     SearchForm,
     apply_domain_error,
 )
@@ -204,6 +205,19 @@ def case_assign(request: HttpRequest, case_id: int) -> HttpResponse:
     return _form_page(
         request, case, form, _("Assign the case"),
         lambda data: services.case_assign(acting_user=request.user, case=case, **data),
+    )  # fmt: skip
+
+
+@require_http_methods(["GET", "POST"])
+def case_restrict(request: HttpRequest, case_id: int) -> HttpResponse:
+    _case_roles_only(request)
+    case, _access = case_for_user(request.user, case_id, Access.WRITE)
+    if request.user.role != Role.DIRECTOR:
+        raise PermissionDenied
+    form = RestrictForm(request.POST or None, case=case)
+    return _form_page(
+        request, case, form, _("Restrict access to the case"),
+        lambda data: services.case_restrict(acting_user=request.user, case=case, **data),
     )  # fmt: skip
 
 

@@ -47,11 +47,13 @@ PAGES = [
     ("cases:reason", "case", I, "POST", {"reason": "remplacement de la collègue"}, 302),
     ("cases:measure_add", "case", W, "GET", {}, 200),
     ("cases:assign", "case", W, "GET", {}, 200),
+    ("cases:restrict", "case", W, "GET", {}, 200),
     ("cases:measure_event", "measure", W, "GET", {}, 200),
     ("cases:obligation_add", "measure", W, "GET", {}, 200),
     ("cases:obligation_lift", "obligation", W, "GET", {}, 200),
     ("cases:proof_add", "obligation", W, "GET", {}, 200),
 ]
+DIRECTOR_ONLY = {"cases:assign", "cases:restrict"}
 CASE_LISTS = ["cases:list", "cases:open"]
 COVERED = {page[0] for page in PAGES} | set(CASE_LISTS)
 
@@ -78,7 +80,7 @@ def test_case_page_matrix(client, world, cases, page, situation):
         else:
             client.force_login(users[role])
             expected = status_for(ACCESS[situation][role], needed, role=role,
-                                  director_only=url_name == "cases:assign")  # fmt: skip
+                                  director_only=url_name in DIRECTOR_ONLY)  # fmt: skip
             if expected == 200:
                 expected = success
         response = client.get(url) if method == "GET" else client.post(url, data)

@@ -326,3 +326,43 @@ def test_proof_recorded_in_place_with_htmx(client, world, cases):
                       headers={"HX-Request": "true"}).content.decode()  # fmt: skip
     assert 'class="obligation obligation--up_to_date"' in row and "<html" not in row
     assert Proof.objects.filter(obligation=obligation).count() == 1
+
+
+def test_director_restricts_a_case_from_its_page(client, world, cases):
+    case = cases.cases["colleague"]
+    client.force_login(world.director)
+    url = reverse("cases:restrict", args=[case.pk])
+    missing_reason = client.post(url, {"restricted": "on"}).content.decode()
+    assert "Ce champ est obligatoire" in missing_reason
+    response = client.post(url, {"restricted": "on", "excluded_staff": [world.secretary.pk],
+                                 "reason": "affaire sensible"})  # fmt: skip
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.restricted and list(case.excluded_staff.all()) == [world.secretary]
+    assert case_access(world.adviser, case) == Access.NONE
+    assert case_access(world.secretary, case) == Access.NONE
+    assert case_access(world.colleague, case) == Access.WRITE
+    assert AccessLog.objects.filter(object_id=str(case.pk), reason="affaire sensible").exists()
+
+
+def test_caseload_filters_and_sorts(client, world, cases, reference):
+    tig_case = _open(world, "Travail")
+    services.measure_add(
+        acting_user=world.adviser, case=tig_case, court_id=world.branch.court_id,
+        terms=legal.MeasureTerms(
+            kind=legal.MeasureKind.TIG, decision_date=dt.date(2026, 1, 5),
+            final_date=dt.date(2026, 1, 15), start_date=dt.date(2026, 2, 1), tig_hours=70,
+            tig_consent=True,
+        ),
+    )  # fmt: skip
+    client.force_login(world.adviser)
+    only_tig = client.get(reverse("cases:list"), {"kind": "tig"}).content.decode()
+    assert tig_case.number in only_tig and cases.own.number not in only_tig
+    ending = client.get(reverse("cases:list"), {"ends_before": "2027-12-31"}).content.decode()
+    assert cases.own.number in ending and tig_case.number in ending
+    early = client.get(reverse("cases:list"), {"ends_before": "2027-07-20"}).content.decode()
+    assert tig_case.number in early and cases.own.number not in early  # TIG ends 15/07/2027
+    by_end = client.get(reverse("cases:list"), {"sort": "end"}).content.decode()
+    assert by_end.index(tig_case.number) < by_end.index(cases.own.number)
+    bad = client.get(reverse("cases:list"), {"ends_before": "demain", "sort": "?"})
+    assert bad.status_code == 200 and "Saisissez une date valide" in bad.content.decode()
