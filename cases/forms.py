@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
 from cases.legal import CourseKind, EventKind, MeasureKind, OffenceClass, Recidivism
-from cases.models import IntensityLevel, ObligationType, Person
+from cases.models import Incident, IntensityLevel, Obligation, ObligationType, Person
 from spip.exceptions import SpipError
-from spip.models import Branch, Court, Role, User
+from spip.models import Branch, Court, Partner, Role, User
 
 
 class DateInput(forms.DateInput):
@@ -232,3 +232,62 @@ class ProofForm(DsfrBaseForm):
     period_start = date_field(_("Period covered from"), required=False)
     period_end = date_field(_("Period covered to"), required=False)
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+
+class PlacementForm(DsfrBaseForm):
+    host = forms.ModelChoiceField(label=_("Host organisation"), queryset=Partner.objects.none())
+    post = forms.CharField(label=_("Post"), max_length=150)
+    tutor = forms.CharField(label=_("Tutor"), max_length=120)
+    started_on = date_field(_("Started on"))
+
+    def __init__(self, *args: Any, department_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["host"].queryset = Partner.objects.filter(department_id=department_id)
+
+
+class WorkHoursForm(DsfrBaseForm):
+    date = date_field(_("Date"))
+    hours = forms.DecimalField(
+        label=_("Hours done"), min_value=Decimal("0.25"), max_value=Decimal(24),
+        max_digits=4, decimal_places=2, step_size=Decimal("0.25"),
+    )  # fmt: skip
+
+
+class IncidentForm(DsfrBaseForm):
+    occurred_on = date_field(_("Date of the incident"))
+    description = forms.CharField(label=_("What happened"), widget=forms.Textarea)
+    obligation = forms.ModelChoiceField(
+        label=_("Obligation concerned"), queryset=Obligation.objects.none(), required=False
+    )
+    response = forms.ChoiceField(
+        label=_("Response"), choices=Incident.Response.choices, widget=forms.RadioSelect
+    )
+
+    def __init__(self, *args: Any, measure: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["obligation"].queryset = measure.obligations.select_related("type")
+
+
+def _text(label: Any, *, required: bool = False, help_text: Any = "") -> forms.CharField:
+    return forms.CharField(
+        label=label, required=required, help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )  # fmt: skip
+
+
+class AssessmentForm(DsfrBaseForm):
+    assessed_on = date_field(_("Assessed on"))
+    housing = _text(_("Housing"))
+    work_training = _text(_("Work and training"))
+    resources = _text(_("Resources"))
+    health_followup = _text(
+        _("Health follow-up (attendance only)"),
+        help_text=_("Whether care appointments are kept; never any medical information."),
+    )
+    addictions = _text(_("Addictions"))
+    family = _text(_("Family and parenting"))
+    social_ties = _text(_("Social ties"))
+    relation_to_offence = _text(_("Relation to the offence"))
+    levers = _text(_("Levers and resources"))
+    plan = _text(_("Follow-up plan"), required=True)
+    review_on = date_field(_("Review date"), required=False)

@@ -436,3 +436,147 @@ class Proof(models.Model):
 
     def __str__(self) -> str:
         return f"{self.obligation} — {self.received_on}"
+
+
+class WorkPlacement(models.Model):
+    """Where a community-work sentence (TIG) is served: a host from the partner directory."""
+
+    measure = models.ForeignKey(
+        Measure, on_delete=models.CASCADE, related_name="placements", verbose_name=_("measure")
+    )
+    host = models.ForeignKey(
+        "spip.Partner", on_delete=models.PROTECT, related_name="+", verbose_name=_("host")
+    )
+    post = models.CharField(_("post"), max_length=150)
+    tutor = models.CharField(_("tutor"), max_length=120)
+    started_on = models.DateField(_("started on"))
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["started_on", "id"]
+        verbose_name = _("community-work placement")
+        verbose_name_plural = _("community-work placements")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                name="placement_end_after_start",
+                violation_error_message=_("A placement cannot end before it starts."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.post} — {self.host}"
+
+
+class WorkHours(models.Model):
+    """Hours of community work done on one day, as validated by the host's tutor."""
+
+    placement = models.ForeignKey(
+        WorkPlacement, on_delete=models.CASCADE, related_name="hours", verbose_name=_("placement")
+    )
+    date = models.DateField(_("date"))
+    hours = models.DecimalField(_("hours"), max_digits=4, decimal_places=2)
+    validated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(db_default=Now())
+
+    class Meta:
+        ordering = ["date", "id"]
+        verbose_name = _("community-work hours")
+        verbose_name_plural = _("community-work hours")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hours__gt=0) & Q(hours__lte=24),
+                name="workhours_positive_day",
+                violation_error_message=_("Hours done in one day are between 0 and 24."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date}: {self.hours}"
+
+
+class Incident(models.Model):
+    """A breach (manquement) and the service's response, on a closed ladder. A breach is
+    for the adviser to judge; nothing here sanctions anyone automatically."""
+
+    class Response(models.TextChoices):
+        REMINDER = "reminder", _("reminder of the obligations")
+        WARNING = "warning", _("formal warning")
+        REPORT = "report", _("report to the judge")
+
+    measure = models.ForeignKey(
+        Measure, on_delete=models.CASCADE, related_name="incidents", verbose_name=_("measure")
+    )
+    obligation = models.ForeignKey(
+        Obligation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="incidents",
+        verbose_name=_("obligation concerned"),
+    )
+    occurred_on = models.DateField(_("occurred on"))
+    description = models.TextField(_("what happened"))
+    response = models.CharField(_("response"), max_length=10, choices=Response.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(db_default=Now())
+
+    class Meta:
+        ordering = ["-occurred_on", "-id"]
+        verbose_name = _("incident")
+        verbose_name_plural = _("incidents")
+        indexes = [models.Index(fields=["measure", "occurred_on"], name="incident_measure_date")]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_on} — {self.get_response_display()}"
+
+
+class Assessment(models.Model):
+    """An evaluation of the person's life spheres. Each new one is a new row, so earlier
+    assessments stay readable. Health: attendance of care only, never medical content."""
+
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="assessments", verbose_name=_("case")
+    )
+    assessed_on = models.DateField(_("assessed on"))
+    housing = models.TextField(_("housing"), blank=True)
+    work_training = models.TextField(_("work and training"), blank=True)
+    resources = models.TextField(_("resources"), blank=True)
+    health_followup = models.TextField(
+        _("health follow-up (attendance only)"),
+        blank=True,
+        help_text=_("Whether care appointments are kept; never any medical information."),
+    )
+    addictions = models.TextField(_("addictions"), blank=True)
+    family = models.TextField(_("family and parenting"), blank=True)
+    social_ties = models.TextField(_("social ties"), blank=True)
+    relation_to_offence = models.TextField(_("relation to the offence"), blank=True)
+    levers = models.TextField(_("levers and resources"), blank=True)
+    plan = models.TextField(_("follow-up plan"))
+    review_on = models.DateField(_("review date"), null=True, blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-assessed_on", "-id"]
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
+
+    def __str__(self) -> str:
+        return f"{self.assessed_on}"
+
+    SPHERES = (
+        "housing", "work_training", "resources", "health_followup", "addictions", "family",
+        "social_ties", "relation_to_offence", "levers", "plan",
+    )  # fmt: skip
+
+    @property
+    def spheres(self) -> list[tuple[str, str]]:
+        """(label, text) of each life sphere, levers and plan, in reading order."""
+        return [
+            (self._meta.get_field(name).verbose_name, getattr(self, name)) for name in self.SPHERES
+        ]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.postgres.aggregates import ArrayAgg
@@ -14,7 +16,17 @@ from django.db.models import Exists, Min, OuterRef, Prefetch, Q, QuerySet, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models import Case, Measure, MeasureEvent, Normalised, Obligation, Proof
+from cases.models import (
+    Case,
+    Incident,
+    Measure,
+    MeasureEvent,
+    Normalised,
+    Obligation,
+    Proof,
+    WorkHours,
+    WorkPlacement,
+)
 from cases.policy import own_cases, visible_cases
 from spip.models import Role, User
 
@@ -121,13 +133,33 @@ def case_file(case: Case, *, today: date | None = None) -> dict[str, Any]:
                     Prefetch("proofs", queryset=Proof.objects.order_by("-received_on", "-id"))
                 ),
             ),
+            Prefetch(
+                "placements",
+                queryset=WorkPlacement.objects.select_related("host").prefetch_related(
+                    Prefetch("hours", queryset=WorkHours.objects.order_by("date", "id"))
+                ),
+            ),
+            Prefetch("incidents", queryset=Incident.objects.select_related("obligation__type")),
         )
     )
+    assessments = list(case.assessments.select_related("author"))
+    incident_since = today - timedelta(days=INCIDENT_WINDOW_DAYS)
     obligations: list[ObligationStatus] = []
     timeline: list[TimelineEntry] = [TimelineEntry(case.opened_on, _("Case opened (referral)"))]
     for measure in measures:
         measure.elapsed_percent = _elapsed(measure, today)
+        measure.incidents_12_months = sum(
+            1 for incident in measure.incidents.all() if incident.occurred_on > incident_since
+        )
+        if measure.kind == "tig":
+            measure.work = work_progress(measure, today)
         timeline.append(TimelineEntry(measure.start_date, _("Measure starts"), str(measure)))
+        for incident in measure.incidents.all():
+            timeline.append(
+                TimelineEntry(incident.occurred_on, _("Incident"), incident.get_response_display())
+            )
+        for placement in measure.placements.all():
+            timeline.append(TimelineEntry(placement.started_on, _("Placement"), str(placement)))
         for event in measure.events.all():
             timeline.append(TimelineEntry(event.date, event.get_kind_display(), str(measure)))
         for obligation in measure.obligations.all():
@@ -147,8 +179,62 @@ def case_file(case: Case, *, today: date | None = None) -> dict[str, Any]:
                     TimelineEntry(proof.received_on, _("Proof received"),
                                   f"{obligation} — {verdict}")
                 )  # fmt: skip
+    for assessment in assessments:
+        timeline.append(
+            TimelineEntry(assessment.assessed_on, _("Assessment"), str(assessment.author))
+        )
     timeline.sort(key=lambda entry: entry.day, reverse=True)
-    return {"measures": measures, "obligations": obligations, "timeline": timeline}
+    return {
+        "measures": measures,
+        "obligations": obligations,
+        "timeline": timeline,
+        "assessments": assessments,
+    }
+
+
+INCIDENT_WINDOW_DAYS = 365
+
+
+@dataclass(frozen=True)
+class WorkProgress:
+    """Where a community-work sentence stands: hours done, left, and the pace it needs."""
+
+    ordered: Decimal
+    done: Decimal
+    deadline: date | None
+    weekly_pace: Decimal | None  # hours a week to finish by the deadline; None when done/late
+
+    @property
+    def remaining(self) -> Decimal:
+        return max(self.ordered - self.done, Decimal(0))
+
+    @property
+    def percent(self) -> int:
+        return min(100, int(100 * self.done / self.ordered)) if self.ordered else 0
+
+    @property
+    def late(self) -> bool:
+        return self.remaining > 0 and self.weekly_pace is None
+
+
+def tig_pace(remaining: Decimal, today: date, deadline: date | None) -> Decimal | None:
+    """Hours a week still needed to finish by the deadline, rounded up to the half hour;
+    None when nothing remains, or when the deadline is past or unknown."""
+    if remaining <= 0 or deadline is None or deadline <= today:
+        return None
+    weeks = Decimal((deadline - today).days) / 7
+    return Decimal(math.ceil(remaining / weeks * 2)) / 2
+
+
+def work_progress(measure: Measure, today: date) -> WorkProgress:
+    """Progress of a TIG from its prefetched placements and hours (no query)."""
+    done = sum(
+        (entry.hours for placement in measure.placements.all() for entry in placement.hours.all()),
+        Decimal(0),
+    )
+    ordered = Decimal(measure.tig_hours or 0)
+    pace = tig_pace(ordered - done, today, measure.end_date)
+    return WorkProgress(ordered, done, measure.end_date, pace)
 
 
 def _elapsed(measure: Measure, today: date) -> int | None:

@@ -10,18 +10,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import Permission
 from django.db import connection, transaction
-from django.db.models import Q, QuerySet
-from django.utils import timezone
+from django.db.models import Q, QuerySet, Sum
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from cases import legal
 from cases.models import (
+    Assessment,
     Case,
     CaseUserObjectPermission,
+    Incident,
     IntensityLevel,
     Measure,
     MeasureEvent,
@@ -29,11 +32,13 @@ from cases.models import (
     ObligationType,
     Person,
     Proof,
+    WorkHours,
+    WorkPlacement,
 )
 from cases.policy import GRANT, Access, case_access
 from cases.reference import CONTROL_CODES
 from spip.exceptions import NotAllowed, SpipError
-from spip.models import AccessLog, Branch, Role, User
+from spip.models import AccessLog, Branch, Partner, Role, User
 from spip.services import access_log_record, notification_send
 
 
@@ -396,3 +401,106 @@ def proof_record(
     )  # fmt: skip
     access_log_record(acting_user=acting_user, action=AccessLog.Action.CREATE, obj=proof)
     return proof
+
+
+@transaction.atomic
+def work_placement_add(
+    *, acting_user: User, measure: Measure, host: Partner, post: str, tutor: str,
+    started_on: date,
+) -> WorkPlacement:  # fmt: skip
+    """Place a person sentenced to community work (TIG) with a host organisation."""
+    _require(acting_user, measure.case)
+    if measure.kind != legal.MeasureKind.TIG:
+        raise SpipError(_("Only a community-work sentence has placements."))
+    if host.department_id != measure.case.branch.department_id:
+        raise SpipError(_("Choose a host from this SPIP's partner directory."), field="host")
+    if started_on < measure.decision_date:
+        raise SpipError(_("A placement cannot start before the judgment."), field="started_on")
+    placement = WorkPlacement.objects.create(
+        measure=measure, host=host, post=post, tutor=tutor, started_on=started_on
+    )
+    access_log_record(acting_user=acting_user, action=AccessLog.Action.CREATE, obj=placement)
+    return placement
+
+
+@transaction.atomic
+def work_hours_record(
+    *, acting_user: User, placement: WorkPlacement, date: date, hours: Decimal
+) -> WorkHours:
+    """Record hours done at a placement; the total never exceeds the hours ordered. The
+    measure row is locked so that two advisers recording at once cannot pass the total."""
+    measure = Measure.objects.select_for_update().get(pk=placement.measure_id)
+    _require(acting_user, measure.case)
+    if date > timezone.localdate():
+        raise SpipError(_("Hours cannot be recorded in advance."), field="date")
+    if date < placement.started_on:
+        raise SpipError(_("These hours predate the placement."), field="date")
+    if not 0 < hours <= 24:
+        raise SpipError(_("Hours done in one day are between 0 and 24."), field="hours")
+    done = work_hours_done(measure)
+    ordered = Decimal(measure.tig_hours or 0)
+    if done + hours > ordered:
+        raise SpipError(
+            _("Only %(remaining)s of the %(ordered)s hours ordered remain to be done.")
+            % {"remaining": _hours(ordered - done), "ordered": _hours(ordered)},
+            field="hours",
+        )
+    entry = WorkHours.objects.create(
+        placement=placement, date=date, hours=hours, validated_by=acting_user
+    )
+    access_log_record(acting_user=acting_user, action=AccessLog.Action.CREATE, obj=entry)
+    return entry
+
+
+def work_hours_done(measure: Measure) -> Decimal:
+    total = WorkHours.objects.filter(placement__measure=measure).aggregate(total=Sum("hours"))
+    return total["total"] or Decimal(0)
+
+
+def _hours(value: Decimal) -> str:
+    return formats.number_format(value.normalize(), use_l10n=True)
+
+
+@transaction.atomic
+def incident_record(
+    *, acting_user: User, measure: Measure, occurred_on: date, description: str,
+    response: str, obligation: Obligation | None = None,
+) -> Incident:  # fmt: skip
+    """Record a breach (manquement) and the response chosen on the closed ladder."""
+    _require(acting_user, measure.case)
+    if obligation is not None and obligation.measure_id != measure.pk:
+        raise SpipError(_("This obligation belongs to another measure."), field="obligation")
+    if occurred_on > timezone.localdate():
+        raise SpipError(_("An incident cannot be in the future."), field="occurred_on")
+    if occurred_on < measure.decision_date:
+        raise SpipError(_("An incident cannot precede the judgment."), field="occurred_on")
+    incident = Incident.objects.create(
+        measure=measure, obligation=obligation, occurred_on=occurred_on,
+        description=description, response=response, recorded_by=acting_user,
+    )  # fmt: skip
+    access_log_record(acting_user=acting_user, action=AccessLog.Action.CREATE, obj=incident)
+    return incident
+
+
+ASSESSMENT_FIELDS = (*Assessment.SPHERES, "review_on")
+
+
+@transaction.atomic
+def assessment_record(
+    *, acting_user: User, case: Case, assessed_on: date, **spheres: Any
+) -> Assessment:
+    """Record a new assessment of the life spheres; earlier ones are kept as they were."""
+    _require(acting_user, case)
+    if assessed_on > timezone.localdate():
+        raise SpipError(_("An assessment cannot be dated in the future."), field="assessed_on")
+    review_on = spheres.get("review_on")
+    if review_on and review_on <= assessed_on:
+        raise SpipError(_("The review comes after the assessment."), field="review_on")
+    unknown = set(spheres) - set(ASSESSMENT_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown assessment fields: {sorted(unknown)}")
+    assessment = Assessment.objects.create(
+        case=case, assessed_on=assessed_on, author=acting_user, **spheres
+    )
+    access_log_record(acting_user=acting_user, action=AccessLog.Action.CREATE, obj=assessment)
+    return assessment

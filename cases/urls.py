@@ -16,4 +16,9 @@ urlpatterns = [
     path("measures/<int:measure_id>/obligations/new/", views.obligation_add, name="obligation_add"),
     path("obligations/<int:obligation_id>/lift/", views.obligation_lift, name="obligation_lift"),
     path("obligations/<int:obligation_id>/proofs/new/", views.proof_add, name="proof_add"),
+    path("measures/<int:measure_id>/placements/new/", views.placement_add, name="placement_add"),
+    path("placements/<int:placement_id>/hours/new/", views.work_hours_add, name="work_hours_add"),
+    path("measures/<int:measure_id>/incidents/new/", views.incident_add, name="incident_add"),
+    path("cases/<int:case_id>/assessments/new/", views.assessment_add, name="assessment_add"),
+    path("assessments/<int:assessment_id>/", views.assessment_detail, name="assessment_detail"),
 ]

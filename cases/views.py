@@ -20,19 +20,23 @@ from django.views.decorators.http import require_http_methods
 from cases import legal, selectors, services
 from cases.forms import (
     AccessReasonForm,
+    AssessmentForm,
     AssignForm,
     CaseFilterForm,
     EventForm,
+    IncidentForm,
     IntakeForm,
     LiftForm,
     MeasureForm,
     ObligationForm,
+    PlacementForm,
     ProofForm,
     RestrictForm,
     SearchForm,
+    WorkHoursForm,
     apply_domain_error,
 )
-from cases.models import Case, Measure, Obligation
+from cases.models import Assessment, Case, Measure, Obligation, WorkPlacement
 from cases.policy import Access, case_for_user
 from spip.exceptions import NotAllowed, SpipError
 from spip.models import AccessLog, Role
@@ -316,3 +320,74 @@ def proof_add(request: HttpRequest, obligation_id: int) -> HttpResponse:
             item = selectors.obligation_status(obligation)
             return render(request, "cases/_obligation_row.html", {"item": item, "can_write": True})
     return render(request, "cases/_proof_inline.html", {"obligation": obligation, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def placement_add(request: HttpRequest, measure_id: int) -> HttpResponse:
+    _case_roles_only(request)
+    measure, case = _measure_for(request, measure_id)
+    form = PlacementForm(request.POST or None, department_id=case.branch.department_id)
+    return _form_page(
+        request, case, form, _("Place with a host organisation"),
+        lambda data: services.work_placement_add(acting_user=request.user, measure=measure, **data),
+        subject=measure,
+    )  # fmt: skip
+
+
+@require_http_methods(["GET", "POST"])
+def work_hours_add(request: HttpRequest, placement_id: int) -> HttpResponse:
+    _case_roles_only(request)
+    placement = get_object_or_404(
+        WorkPlacement.objects.select_related("measure", "host"), pk=placement_id
+    )
+    case, _access = case_for_user(request.user, placement.measure.case_id, Access.WRITE)
+    form = WorkHoursForm(request.POST or None)
+    return _form_page(
+        request, case, form, _("Record community work hours"),
+        lambda data: services.work_hours_record(
+            acting_user=request.user, placement=placement, **data
+        ),
+        subject=placement,
+    )  # fmt: skip
+
+
+@require_http_methods(["GET", "POST"])
+def incident_add(request: HttpRequest, measure_id: int) -> HttpResponse:
+    _case_roles_only(request)
+    measure, case = _measure_for(request, measure_id)
+    form = IncidentForm(request.POST or None, measure=measure)
+    return _form_page(
+        request, case, form, _("Record an incident"),
+        lambda data: services.incident_record(acting_user=request.user, measure=measure, **data),
+        subject=measure,
+    )  # fmt: skip
+
+
+@require_http_methods(["GET", "POST"])
+def assessment_add(request: HttpRequest, case_id: int) -> HttpResponse:
+    _case_roles_only(request)
+    case, _access = case_for_user(request.user, case_id, Access.WRITE)
+    form = AssessmentForm(request.POST or None)
+    return _form_page(
+        request, case, form, _("New assessment"),
+        lambda data: services.assessment_record(acting_user=request.user, case=case, **data),
+    )  # fmt: skip
+
+
+def assessment_detail(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    """An assessment as it was written (earlier ones stay readable); not for secretaries."""
+    _case_roles_only(request)
+    assessment = get_object_or_404(Assessment.objects.only("id", "case_id"), pk=assessment_id)
+    case, access = case_for_user(request.user, assessment.case_id, Access.IDENTITY)
+    if access < Access.READ_WITH_REASON:
+        raise PermissionDenied
+    reason = ""
+    if access == Access.READ_WITH_REASON:
+        reason = request.session.get(REASONS_KEY, {}).get(str(case.pk), "")
+        if not reason:
+            return redirect("cases:detail", case_id=case.pk)
+    assessment = Assessment.objects.select_related("author").get(pk=assessment.pk)
+    access_log_record(
+        acting_user=request.user, action=AccessLog.Action.VIEW, obj=assessment, reason=reason
+    )
+    return render(request, "cases/assessment_detail.html", {"case": case, "assessment": assessment})

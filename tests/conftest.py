@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pytest
 from django.test import Client
 
-from cases.models import Case, Measure, Obligation
+from cases.models import Assessment, Case, Measure, Obligation, WorkPlacement
 from spip.models import Branch, Role, User
 from tests import factories
 
@@ -107,6 +107,8 @@ class CaseWorld:
     cases: dict[str, Case]
     measures: dict[str, Measure]
     obligations: dict[str, Obligation]
+    placements: dict[str, WorkPlacement]
+    assessments: dict[str, Assessment]
 
     @property
     def own(self) -> Case:
@@ -130,7 +132,7 @@ def cases(world, reference) -> CaseWorld:
         "restricted": (world.colleague, "Petit"),  # restricted, nobody named
         "excluded": (world.colleague, "Robert"),  # world.adviser and director excluded
     }
-    built = CaseWorld({}, {}, {})
+    built = CaseWorld({}, {}, {}, {}, {})
     for situation, (adviser, name) in situations.items():
         director = world.director if adviser.branch_id == world.branch.pk else world.other_director
         case = services.case_open(
@@ -152,6 +154,15 @@ def cases(world, reference) -> CaseWorld:
         built.obligations[situation] = services.obligation_add(
             acting_user=director, measure=measure, type=care, imposed_on=dt.date(2025, 12, 11)
         )
+        # Placements belong to TIG measures; the matrix only needs one to exist.
+        built.placements[situation] = WorkPlacement.objects.create(
+            measure=measure, host=factories.PartnerFactory(department=adviser.branch.department),
+            post="Espaces verts", tutor="M. Blanc", started_on=dt.date(2026, 1, 10),
+        )  # fmt: skip
+        built.assessments[situation] = services.assessment_record(
+            acting_user=director, case=case, assessed_on=dt.date(2026, 1, 20),
+            housing="hébergé chez un tiers", plan="insertion professionnelle",
+        )  # fmt: skip
     built.cases["restricted"].restricted = True
     built.cases["restricted"].save(update_fields=["restricted"])
     built.cases["excluded"].excluded_staff.add(world.adviser, world.director)

@@ -52,6 +52,12 @@ PAGES = [
     ("cases:obligation_add", "measure", W, "GET", {}, 200),
     ("cases:obligation_lift", "obligation", W, "GET", {}, 200),
     ("cases:proof_add", "obligation", W, "GET", {}, 200),
+    ("cases:placement_add", "measure", W, "GET", {}, 200),
+    ("cases:work_hours_add", "placement", W, "GET", {}, 200),
+    ("cases:incident_add", "measure", W, "GET", {}, 200),
+    ("cases:assessment_add", "case", W, "GET", {}, 200),
+    # Evaluations are not for secretaries; a colleague states a reason on the case file first.
+    ("cases:assessment_detail", "assessment", R, "GET", {}, 200),
 ]
 DIRECTOR_ONLY = {"cases:assign", "cases:restrict"}
 CASE_LISTS = ["cases:list", "cases:open"]
@@ -63,6 +69,10 @@ def _kwargs(cases, situation: str, target: str) -> dict[str, int]:
         return {"case_id": cases.cases[situation].pk}
     if target == "measure":
         return {"measure_id": cases.measures[situation].pk}
+    if target == "placement":
+        return {"placement_id": cases.placements[situation].pk}
+    if target == "assessment":
+        return {"assessment_id": cases.assessments[situation].pk}
     return {"obligation_id": cases.obligations[situation].pk}
 
 
@@ -83,6 +93,8 @@ def test_case_page_matrix(client, world, cases, page, situation):
                                   director_only=url_name in DIRECTOR_ONLY)  # fmt: skip
             if expected == 200:
                 expected = success
+            if url_name == "cases:assessment_detail" and ACCESS[situation][role] == R:
+                expected = 302  # to the case file, which asks for the reason
         response = client.get(url) if method == "GET" else client.post(url, data)
         if response.status_code != expected:
             failures.append(f"{role}: {response.status_code} (expected {expected})")

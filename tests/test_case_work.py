@@ -1,0 +1,157 @@
+"""Case work: community-work hours and pace, incidents over 12 months, assessments."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from cases import legal, services
+from cases.models import Assessment, Incident, WorkHours
+from cases.selectors import case_file, tig_pace
+from spip.exceptions import SpipError
+from tests.factories import PartnerFactory
+
+pytestmark = pytest.mark.django_db
+TODAY = dt.date(2026, 11, 23)
+
+
+@pytest.fixture
+def tig(world, cases):
+    measure = services.measure_add(
+        acting_user=world.adviser, case=cases.own, court_id=world.branch.court_id,
+        terms=legal.MeasureTerms(
+            kind=legal.MeasureKind.TIG, decision_date=dt.date(2026, 3, 2),
+            final_date=dt.date(2026, 3, 12), start_date=dt.date(2026, 4, 1), tig_hours=70,
+            tig_consent=True,
+        ),
+    )  # fmt: skip
+    placement = services.work_placement_add(
+        acting_user=world.adviser, measure=measure,
+        host=PartnerFactory(department=world.branch.department, kind="tig_host"),
+        post="Entretien des espaces verts", tutor="M. Blanc", started_on=dt.date(2026, 4, 6),
+    )  # fmt: skip
+    return measure, placement
+
+
+@pytest.mark.parametrize(
+    ("remaining", "today", "deadline", "pace"),
+    [
+        (Decimal(70), dt.date(2026, 11, 23), dt.date(2027, 9, 12), Decimal(2)),  # 41.9 weeks: 1.67
+        (Decimal(56), dt.date(2026, 11, 23), dt.date(2027, 9, 12), Decimal("1.5")),  # 1.34
+        (Decimal(10), dt.date(2026, 11, 23), dt.date(2026, 11, 30), Decimal(10)),
+        (Decimal(7), dt.date(2026, 11, 23), dt.date(2026, 12, 7), Decimal("3.5")),
+        (Decimal(0), dt.date(2026, 11, 23), dt.date(2027, 1, 1), None),
+        (Decimal(5), dt.date(2026, 11, 23), dt.date(2026, 11, 23), None),  # deadline reached
+        (Decimal(5), dt.date(2026, 11, 23), None, None),
+    ],
+)
+def test_tig_pace(remaining, today, deadline, pace):
+    assert tig_pace(remaining, today, deadline) == pace
+
+
+@time_machine.travel(dt.datetime(2026, 11, 23, 10, tzinfo=dt.UTC), tick=False)
+def test_hours_never_exceed_the_hours_ordered(world, tig):
+    measure, placement = tig
+    services.work_hours_record(
+        acting_user=world.adviser, placement=placement, date=dt.date(2026, 4, 10), hours=Decimal(7)
+    )
+    services.work_hours_record(
+        acting_user=world.adviser, placement=placement, date=dt.date(2026, 4, 11),
+        hours=Decimal("62.5") - Decimal("55.5"),
+    )  # fmt: skip
+    for day in range(1, 8):  # 7 days of 8 hours: 70 hours done
+        services.work_hours_record(
+            acting_user=world.adviser, placement=placement, date=dt.date(2026, 11, day),
+            hours=Decimal(8),
+        )  # fmt: skip
+    with pytest.raises(SpipError) as error:
+        services.work_hours_record(
+            acting_user=world.adviser, placement=placement, date=dt.date(2026, 11, 20),
+            hours=Decimal("0.5"),
+        )  # fmt: skip
+    assert error.value.field == "hours" and "0 des 70" in str(error.value)
+    with pytest.raises(SpipError):  # one day never holds more than 24 hours
+        services.work_hours_record(
+            acting_user=world.adviser, placement=placement, date=dt.date(2026, 11, 21),
+            hours=Decimal(25),
+        )  # fmt: skip
+    assert sum(entry.hours for entry in WorkHours.objects.all()) == Decimal(70)
+    measure.refresh_from_db()
+    work = next(m for m in case_file(measure.case, today=TODAY)["measures"] if m.pk == measure.pk)
+    assert work.work.done == 70 and work.work.remaining == 0 and work.work.percent == 100
+
+
+@time_machine.travel(dt.datetime(2026, 11, 23, 10, tzinfo=dt.UTC), tick=False)
+def test_case_file_shows_progress_and_pace(client, world, tig):
+    measure, placement = tig
+    services.work_hours_record(
+        acting_user=world.adviser, placement=placement, date=dt.date(2026, 5, 4), hours=Decimal(14)
+    )
+    client.force_login(world.adviser)
+    page = client.get(reverse("cases:detail", args=[measure.case_id])).content.decode()
+    # 56 hours left, deadline 12/09/2027 (18 months from 12/03/2026): 41.7 weeks → 1.5 h a week.
+    assert "14 sur 70 heures effectuées, 56 restantes" in page
+    assert "12/09/2027" in page
+    assert "Rythme nécessaire pour finir à temps : 1,5 heure par semaine." in page
+    for day in (6, 7):
+        services.work_hours_record(
+            acting_user=world.adviser, placement=placement, date=dt.date(2026, 5, day),
+            hours=Decimal(24),
+        )  # fmt: skip
+    response = client.post(
+        reverse("cases:work_hours_add", args=[placement.pk]), {"date": "2026-11-20", "hours": "9"}
+    )
+    assert "Il ne reste que 8 des 70 heures prononcées à effectuer." in response.content.decode()
+
+
+@time_machine.travel(dt.datetime(2026, 11, 23, 10, tzinfo=dt.UTC), tick=False)
+def test_incident_count_over_a_sliding_year(world, cases):
+    measure = cases.measures["own"]
+    for day in (dt.date(2025, 12, 20), dt.date(2026, 6, 1), dt.date(2026, 11, 22)):
+        services.incident_record(
+            acting_user=world.adviser, measure=measure, occurred_on=day,
+            description="absence à la convocation", response=Incident.Response.REMINDER,
+        )  # fmt: skip
+
+    def count(today):
+        file = case_file(measure.case, today=today)
+        return next(m for m in file["measures"] if m.pk == measure.pk).incidents_12_months
+
+    assert count(dt.date(2026, 11, 23)) == 3
+    assert count(dt.date(2026, 12, 20)) == 2  # the first one is a year old
+    assert count(dt.date(2027, 6, 1)) == 1
+    with pytest.raises(SpipError):
+        services.incident_record(
+            acting_user=world.adviser, measure=measure, occurred_on=dt.date(2026, 11, 20),
+            description="x", response=Incident.Response.WARNING,
+            obligation=cases.obligations["colleague"],
+        )  # fmt: skip
+
+
+def test_a_new_assessment_keeps_the_previous_ones_readable(client, world, cases):
+    case = cases.own
+    first = cases.assessments["own"]
+    client.force_login(world.adviser)
+    response = client.post(
+        reverse("cases:assessment_add", args=[case.pk]),
+        {"assessed_on": "2026-06-01", "housing": "logement autonome", "plan": "maintien"},
+    )
+    assert response.status_code == 302
+    assert Assessment.objects.filter(case=case).count() == 2
+    first.refresh_from_db()
+    assert first.housing == "hébergé chez un tiers"
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert (
+        "logement autonome" in page and reverse("cases:assessment_detail", args=[first.pk]) in page
+    )
+    old = client.get(reverse("cases:assessment_detail", args=[first.pk])).content.decode()
+    assert "hébergé chez un tiers" in old
+    bad = client.post(
+        reverse("cases:assessment_add", args=[case.pk]),
+        {"assessed_on": "2026-06-01", "review_on": "2026-05-01", "plan": "x"},
+    )
+    assert "La révision suit l’évaluation." in bad.content.decode()
