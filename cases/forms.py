@@ -232,6 +232,12 @@ class ProofForm(DsfrBaseForm):
     period_start = date_field(_("Period covered from"), required=False)
     period_end = date_field(_("Period covered to"), required=False)
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
+    file = forms.FileField(
+        label=_("Document"),
+        required=False,
+        help_text=_("PDF, JPEG or PNG, 10 MB at most."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+    )
 
 
 class PlacementForm(DsfrBaseForm):

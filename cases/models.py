@@ -6,6 +6,7 @@ Legal bounds live in `cases.legal`, access rules in `cases.policy`, every change
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -403,8 +404,18 @@ class Obligation(models.Model):
         return (last_proof_on or self.imposed_on) + timedelta(days=self.check_interval_days)
 
 
+def proof_file_name(instance: Proof, filename: str) -> str:
+    """A generated name: nothing of the person or of the uploaded name is kept."""
+    from cases.files import EXTENSIONS
+
+    return f"proofs/{uuid.uuid4().hex}.{EXTENSIONS.get(instance.file_type, 'bin')}"
+
+
 class Proof(models.Model):
-    """A document (justificatif) brought for an obligation, and the adviser's verdict."""
+    """A document (justificatif) brought for an obligation, and the adviser's verdict.
+
+    Its file, if any, lives in private storage (outside every public path) and is served
+    only by the access-checked, logged download view."""
 
     obligation = models.ForeignKey(
         Obligation, on_delete=models.CASCADE, related_name="proofs", verbose_name=_("obligation")
@@ -414,6 +425,8 @@ class Proof(models.Model):
     period_end = models.DateField(_("period covered to"), null=True, blank=True)
     compliant = models.BooleanField(_("compliant"))
     note = models.CharField(_("note"), max_length=500, blank=True)
+    file = models.FileField(_("file"), upload_to=proof_file_name, blank=True, max_length=120)
+    file_type = models.CharField(_("file type"), max_length=40, blank=True, editable=False)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

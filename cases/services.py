@@ -14,12 +14,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import Permission
+from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 from django.db.models import Q, QuerySet, Sum
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from cases import legal
+from cases.files import proof_file_type
 from cases.models import (
     Assessment,
     Case,
@@ -387,18 +389,26 @@ def proof_record(
     period_start: date | None = None,
     period_end: date | None = None,
     note: str = "",
+    file: UploadedFile | None = None,
 ) -> Proof:
-    """Record a proof (justificatif) brought for an obligation, with the adviser's verdict.
+    """Record a proof (justificatif) brought for an obligation, with the adviser's verdict,
+    and its file if any (PDF, JPEG or PNG up to 10 MB, type read from the content).
     A non-compliant proof flags a possible breach for the adviser to judge, nothing more."""
     _require(acting_user, obligation.measure.case)
     if received_on > timezone.localdate():
         raise SpipError(_("A proof cannot be received in the future."), field="received_on")
     if period_start and period_end and period_end < period_start:
         raise SpipError(_("The period covered must end after it starts."), field="period_end")
-    proof = Proof.objects.create(
+    file_type = proof_file_type(file) if file else ""
+    proof = Proof(
         obligation=obligation, received_on=received_on, compliant=compliant,
         period_start=period_start, period_end=period_end, note=note, recorded_by=acting_user,
+        file_type=file_type,
     )  # fmt: skip
+    if file:
+        # Saved under a generated name; if the transaction fails the row is not written.
+        proof.file.save("proof", file, save=False)
+    proof.save()
     access_log_record(acting_user=acting_user, action=AccessLog.Action.CREATE, obj=proof)
     return proof
 
@@ -504,3 +514,8 @@ def assessment_record(
     )
     access_log_record(acting_user=acting_user, action=AccessLog.Action.CREATE, obj=assessment)
     return assessment
+
+
+def proof_file_download(*, acting_user: User, proof: Proof) -> None:
+    """Log the download of a proof file (the view checks access first)."""
+    access_log_record(acting_user=acting_user, action=AccessLog.Action.DOWNLOAD, obj=proof)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("measures/<int:measure_id>/obligations/new/", views.obligation_add, name="obligation_add"),
     path("obligations/<int:obligation_id>/lift/", views.obligation_lift, name="obligation_lift"),
     path("obligations/<int:obligation_id>/proofs/new/", views.proof_add, name="proof_add"),
+    path("proofs/<int:proof_id>/file/", views.proof_file, name="proof_file"),
     path("measures/<int:measure_id>/placements/new/", views.placement_add, name="placement_add"),
     path("placements/<int:placement_id>/hours/new/", views.work_hours_add, name="work_hours_add"),
     path("measures/<int:measure_id>/incidents/new/", views.incident_add, name="incident_add"),

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -36,7 +36,7 @@ from cases.forms import (
     WorkHoursForm,
     apply_domain_error,
 )
-from cases.models import Assessment, Case, Measure, Obligation, WorkPlacement
+from cases.models import Assessment, Case, Measure, Obligation, Proof, WorkPlacement
 from cases.policy import Access, case_for_user
 from spip.exceptions import NotAllowed, SpipError
 from spip.models import AccessLog, Role
@@ -100,7 +100,12 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     access_log_record(
         acting_user=request.user, action=AccessLog.Action.VIEW, obj=case, reason=reason
     )
-    context: dict[str, Any] = {"case": case, "access": access, "can_write": access >= Access.WRITE}
+    context: dict[str, Any] = {
+        "case": case,
+        "access": access,
+        "can_write": access >= Access.WRITE,
+        "can_read_files": access >= Access.READ_WITH_REASON,
+    }
     if access == Access.IDENTITY:
         return render(request, "cases/case_identity.html", context)
     context |= selectors.case_file(case)
@@ -300,7 +305,7 @@ def proof_add(request: HttpRequest, obligation_id: int) -> HttpResponse:
     the saved row replaces it, without leaving the page."""
     _case_roles_only(request)
     obligation, case = _obligation_for(request, obligation_id)
-    form = ProofForm(request.POST or None)
+    form = ProofForm(request.POST or None, request.FILES or None)
     if not request.htmx:
         return _form_page(
             request, case, form, _("Record a proof"),
@@ -318,7 +323,11 @@ def proof_add(request: HttpRequest, obligation_id: int) -> HttpResponse:
             apply_domain_error(form, error)
         else:
             item = selectors.obligation_status(obligation)
-            return render(request, "cases/_obligation_row.html", {"item": item, "can_write": True})
+            return render(
+                request,
+                "cases/_obligation_row.html",
+                {"item": item, "can_write": True, "can_read_files": True},
+            )
     return render(request, "cases/_proof_inline.html", {"obligation": obligation, "form": form})
 
 
@@ -391,3 +400,29 @@ def assessment_detail(request: HttpRequest, assessment_id: int) -> HttpResponse:
         acting_user=request.user, action=AccessLog.Action.VIEW, obj=assessment, reason=reason
     )
     return render(request, "cases/assessment_detail.html", {"case": case, "assessment": assessment})
+
+
+def proof_file(request: HttpRequest, proof_id: int) -> FileResponse:
+    """Serve a proof's file as an attachment, to those who may read the case file (not a
+    secretary), and log the download. There is no other way to reach the file."""
+    _case_roles_only(request)
+    proof = get_object_or_404(
+        Proof.objects.select_related("obligation__measure").exclude(file=""), pk=proof_id
+    )
+    case, access = case_for_user(request.user, proof.obligation.measure.case_id, Access.IDENTITY)
+    if access < Access.READ_WITH_REASON:
+        raise PermissionDenied
+    if access == Access.READ_WITH_REASON and not request.session.get(REASONS_KEY, {}).get(
+        str(case.pk)
+    ):
+        raise PermissionDenied
+    services.proof_file_download(acting_user=request.user, proof=proof)
+    extension = proof.file.name.rsplit(".", 1)[-1]
+    response = FileResponse(
+        proof.file.open("rb"),
+        as_attachment=True,
+        filename=f"justificatif-{proof.pk}.{extension}",
+        content_type=proof.file_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

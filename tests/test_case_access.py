@@ -61,7 +61,10 @@ PAGES = [
 ]
 DIRECTOR_ONLY = {"cases:assign", "cases:restrict"}
 CASE_LISTS = ["cases:list", "cases:open"]
-COVERED = {page[0] for page in PAGES} | set(CASE_LISTS)
+# Downloads need a stored file: their matrix is in test_case_work (every role on own case,
+# same-branch colleague, other branch).
+DOWNLOADS = {"cases:proof_file"}
+COVERED = {page[0] for page in PAGES} | set(CASE_LISTS) | DOWNLOADS
 
 
 def _kwargs(cases, situation: str, target: str) -> dict[str, int]:

@@ -155,3 +155,82 @@ def test_a_new_assessment_keeps_the_previous_ones_readable(client, world, cases)
         {"assessed_on": "2026-06-01", "review_on": "2026-05-01", "plan": "x"},
     )
     assert "La révision suit l’évaluation." in bad.content.decode()
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def _upload(name: str, content: bytes, content_type: str = "application/pdf"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+def _post_proof(client, obligation, upload):
+    return client.post(
+        reverse("cases:proof_add", args=[obligation.pk]),
+        {"received_on": "2026-01-10", "compliant": "1", "file": upload},
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("attestation.pdf", b"#!/bin/sh\nrm -rf /\n", "ni l’un ni l’autre, quel que soit son nom"),
+        ("photo.png", b"<script>alert(1)</script>", "ni l’un ni l’autre"),
+        ("gros.pdf", b"%PDF-1.4\n" + b"0" * (10 * 1024 * 1024), "trop volumineux"),
+    ],
+)
+def test_proof_files_refused(client, world, cases, name, content, message, settings, tmp_path):
+    settings.STORAGES = settings.STORAGES | {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                    "OPTIONS": {"location": tmp_path}},
+    }  # fmt: skip
+    client.force_login(world.adviser)
+    response = _post_proof(client, cases.obligations["own"], _upload(name, content))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not cases.obligations["own"].proofs.exists()
+    assert not any(tmp_path.rglob("*.*"))
+
+
+def test_proof_file_stored_privately_and_downloaded_with_a_log(client, world, cases, settings,
+                                                               tmp_path):  # fmt: skip
+    from spip.models import AccessLog
+
+    settings.STORAGES = settings.STORAGES | {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                    "OPTIONS": {"location": tmp_path}},
+    }  # fmt: skip
+    obligation = cases.obligations["own"]
+    client.force_login(world.adviser)
+    assert (
+        _post_proof(client, obligation, _upload("Martin attestation.pdf", PDF)).status_code == 302
+    )
+    proof = obligation.proofs.get()
+    assert proof.file_type == "application/pdf"
+    assert "Martin" not in proof.file.name and proof.file.name.startswith("proofs/")
+    stored = tmp_path / proof.file.name
+    assert stored.read_bytes() == PDF
+    # No public URL leads to it: neither a media URL nor a static one.
+    assert client.get("/media/" + proof.file.name).status_code == 404
+    assert client.get("/static/" + proof.file.name).status_code == 404
+    url = reverse("cases:proof_file", args=[proof.pk])
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == f'attachment; filename="justificatif-{proof.pk}.pdf"'
+    assert b"".join(response.streaming_content) == PDF
+    assert (
+        AccessLog.objects.filter(
+            user=world.adviser, action=AccessLog.Action.DOWNLOAD, object_id=str(proof.pk)
+        ).count()
+        == 1
+    )
+    png = _post_proof(client, obligation, _upload("scan.pdf", PNG, "application/pdf"))
+    assert png.status_code == 302
+    assert obligation.proofs.order_by("-id").first().file.name.endswith(".png")
+    for who, status in [("secretary", 403), ("other_adviser", 404), ("colleague", 403),
+                        ("director", 200), ("admin", 403), ("clerk", 404)]:  # fmt: skip
+        client.force_login(getattr(world, who))
+        assert client.get(url).status_code == status, who
