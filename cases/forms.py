@@ -156,6 +156,17 @@ class RestrictForm(DsfrBaseForm):
         self.fields["excluded_staff"].initial = list(case.excluded_staff.all())
 
 
+class TransferForm(DsfrBaseForm):
+    to_branch = forms.ModelChoiceField(label=_("Receiving branch"), queryset=Branch.objects.none())
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+    def __init__(self, *args: Any, case: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to_branch"].queryset = Branch.objects.exclude(
+            pk=case.branch_id
+        ).select_related("department")
+
+
 def _count(label: Any) -> forms.IntegerField:
     return forms.IntegerField(label=label, required=False, min_value=0)
 

@@ -593,3 +593,35 @@ class Assessment(models.Model):
         return [
             (self._meta.get_field(name).verbose_name, getattr(self, name)) for name in self.SPHERES
         ]
+
+
+class Transfer(models.Model):
+    """A case moved to another branch (dessaisissement): kept as history on the case."""
+
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="transfers", verbose_name=_("case")
+    )
+    from_branch = models.ForeignKey(
+        Branch, on_delete=models.PROTECT, related_name="+", verbose_name=_("from branch")
+    )
+    to_branch = models.ForeignKey(
+        Branch, on_delete=models.PROTECT, related_name="+", verbose_name=_("to branch")
+    )
+    reason = models.CharField(_("reason"), max_length=300)
+    transferred_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    transferred_on = models.DateField(_("transferred on"))
+
+    class Meta:
+        ordering = ["transferred_on", "id"]
+        verbose_name = _("transfer")
+        verbose_name_plural = _("transfers")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(from_branch=F("to_branch")), name="transfer_changes_branch"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_branch} → {self.to_branch}"

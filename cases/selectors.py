@@ -143,6 +143,7 @@ def case_file(case: Case, *, today: date | None = None) -> dict[str, Any]:
         )
     )
     assessments = list(case.assessments.select_related("author"))
+    transfers = list(case.transfers.select_related("from_branch", "to_branch"))
     incident_since = today - timedelta(days=INCIDENT_WINDOW_DAYS)
     obligations: list[ObligationStatus] = []
     timeline: list[TimelineEntry] = [TimelineEntry(case.opened_on, _("Case opened (referral)"))]
@@ -179,6 +180,10 @@ def case_file(case: Case, *, today: date | None = None) -> dict[str, Any]:
                     TimelineEntry(proof.received_on, _("Proof received"),
                                   f"{obligation} — {verdict}")
                 )  # fmt: skip
+    for transfer in transfers:
+        timeline.append(
+            TimelineEntry(transfer.transferred_on, _("Transfer"), f"{transfer} — {transfer.reason}")
+        )
     for assessment in assessments:
         timeline.append(
             TimelineEntry(assessment.assessed_on, _("Assessment"), str(assessment.author))

@@ -34,6 +34,7 @@ from cases.models import (
     ObligationType,
     Person,
     Proof,
+    Transfer,
     WorkHours,
     WorkPlacement,
 )
@@ -229,6 +230,43 @@ def case_restrict(
         acting_user=acting_user, action=AccessLog.Action.CHANGE, obj=case, reason=reason
     )
     return case
+
+
+@transaction.atomic
+def case_transfer(*, acting_user: User, case: Case, to_branch: Branch, reason: str) -> Transfer:
+    """Move a case to another branch (dessaisissement). Every grant of the old branch is
+    revoked at once; the case waits, unassigned, for the receiving directors, who are told.
+    Directors of the case's branch only."""
+    if acting_user.role != Role.DIRECTOR or case_access(acting_user, case) < Access.WRITE:
+        raise NotAllowed()
+    if to_branch.pk == case.branch_id:
+        raise SpipError(_("The case is already at this branch."), field="to_branch")
+    if not reason.strip():
+        raise SpipError(_("Give the reason for the transfer."), field="reason")
+    transfer = Transfer.objects.create(
+        case=case, from_branch=case.branch, to_branch=to_branch, reason=reason,
+        transferred_by=acting_user, transferred_on=timezone.localdate(),
+    )  # fmt: skip
+    CaseUserObjectPermission.objects.filter(content_object=case).delete()
+    case.excluded_staff.clear()
+    case.branch = to_branch
+    case.adviser = None
+    case.environment = to_branch.environment
+    case.version += 1
+    case.save(update_fields=["branch", "adviser", "environment", "version"])
+    for director in User.objects.filter(
+        role=Role.DIRECTOR, directed_branches=to_branch, is_active=True
+    ):
+        notification_send(
+            recipient=director,
+            message=_("Case %(number)s has been transferred to your branch %(branch)s.")
+            % {"number": case.number, "branch": to_branch.name},
+            link=f"/cases/{case.pk}/",
+        )
+    access_log_record(
+        acting_user=acting_user, action=AccessLog.Action.CHANGE, obj=case, reason=reason
+    )
+    return transfer
 
 
 def _terms_errors(terms: legal.MeasureTerms) -> None:

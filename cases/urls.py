@@ -11,6 +11,7 @@ urlpatterns = [
     path("cases/<int:case_id>/reason/", views.case_access_reason, name="reason"),
     path("cases/<int:case_id>/assign/", views.case_assign, name="assign"),
     path("cases/<int:case_id>/restrict/", views.case_restrict, name="restrict"),
+    path("cases/<int:case_id>/transfer/", views.case_transfer, name="transfer"),
     path("cases/<int:case_id>/measures/new/", views.measure_add, name="measure_add"),
     path("measures/<int:measure_id>/events/new/", views.measure_event, name="measure_event"),
     path("measures/<int:measure_id>/obligations/new/", views.obligation_add, name="obligation_add"),

@@ -33,6 +33,7 @@ from cases.forms import (
     ProofForm,
     RestrictForm,
     SearchForm,
+    TransferForm,
     WorkHoursForm,
     apply_domain_error,
 )
@@ -228,6 +229,28 @@ def case_restrict(request: HttpRequest, case_id: int) -> HttpResponse:
         request, case, form, _("Restrict access to the case"),
         lambda data: services.case_restrict(acting_user=request.user, case=case, **data),
     )  # fmt: skip
+
+
+@require_http_methods(["GET", "POST"])
+def case_transfer(request: HttpRequest, case_id: int) -> HttpResponse:
+    _case_roles_only(request)
+    case, _access = case_for_user(request.user, case_id, Access.WRITE)
+    if request.user.role != Role.DIRECTOR:
+        raise PermissionDenied
+    form = TransferForm(request.POST or None, case=case)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_transfer(acting_user=request.user, case=case, **form.cleaned_data)
+        except SpipError as error:
+            apply_domain_error(form, error)
+        else:
+            # The case now belongs to another branch: back to the caseload.
+            return redirect("cases:list")
+    return render(
+        request,
+        "cases/service_form.html",
+        {"case": case, "form": form, "title": _("Transfer the case to another branch")},
+    )
 
 
 @require_http_methods(["GET", "POST"])

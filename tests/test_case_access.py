@@ -48,6 +48,7 @@ PAGES = [
     ("cases:measure_add", "case", W, "GET", {}, 200),
     ("cases:assign", "case", W, "GET", {}, 200),
     ("cases:restrict", "case", W, "GET", {}, 200),
+    ("cases:transfer", "case", W, "GET", {}, 200),
     ("cases:measure_event", "measure", W, "GET", {}, 200),
     ("cases:obligation_add", "measure", W, "GET", {}, 200),
     ("cases:obligation_lift", "obligation", W, "GET", {}, 200),
@@ -59,7 +60,7 @@ PAGES = [
     # Evaluations are not for secretaries; a colleague states a reason on the case file first.
     ("cases:assessment_detail", "assessment", R, "GET", {}, 200),
 ]
-DIRECTOR_ONLY = {"cases:assign", "cases:restrict"}
+DIRECTOR_ONLY = {"cases:assign", "cases:restrict", "cases:transfer"}
 CASE_LISTS = ["cases:list", "cases:open"]
 # Downloads need a stored file: their matrix is in test_case_work (every role on own case,
 # same-branch colleague, other branch).

@@ -234,3 +234,27 @@ def test_proof_file_stored_privately_and_downloaded_with_a_log(client, world, ca
                         ("director", 200), ("admin", 403), ("clerk", 404)]:  # fmt: skip
         client.force_login(getattr(world, who))
         assert client.get(url).status_code == status, who
+
+
+def test_transfer_revokes_the_old_branch_and_tells_the_receiving_director(client, world, cases):
+    from cases.models import Transfer
+    from cases.policy import Access, case_access
+    from spip.models import Notification
+
+    case = cases.own
+    client.force_login(world.director)
+    url = reverse("cases:transfer", args=[case.pk])
+    assert "Ce champ est obligatoire" in client.post(url, {"to_branch": ""}).content.decode()
+    response = client.post(url, {"to_branch": world.other_branch.pk, "reason": "déménagement"})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.branch == world.other_branch and case.adviser is None
+    for user in (world.adviser, world.colleague, world.director, world.secretary):
+        assert case_access(user, case) == Access.NONE
+    assert case_access(world.other_director, case) == Access.WRITE
+    assert Notification.objects.filter(recipient=world.other_director, link=f"/cases/{case.pk}/")
+    transfer = Transfer.objects.get(case=case)
+    assert (transfer.from_branch, transfer.to_branch) == (world.branch, world.other_branch)
+    client.force_login(world.other_director)
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert "déménagement" in page  # the history travels with the case
