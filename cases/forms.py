@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
-from cases.legal import CourseKind, EventKind, MeasureKind, OffenceClass, Recidivism
+from cases.legal import (
+    CourseKind,
+    EventKind,
+    MeasureKind,
+    OffenceClass,
+    Recidivism,
+    terms_fields,
+)
 from cases.models import Incident, IntensityLevel, Obligation, ObligationType, Person
 from spip.exceptions import SpipError
 from spip.models import Branch, Court, Partner, Role, User
@@ -22,8 +31,19 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+EARLIEST, LATEST = date(1900, 1, 1), date(2100, 12, 31)
+
+
 def date_field(label: Any, *, required: bool = True) -> forms.DateField:
-    return forms.DateField(label=label, required=required, widget=DateInput())
+    """A date within 1900–2100: outside is a typing error, and date arithmetic on it would
+    overflow."""
+    return forms.DateField(
+        label=label, required=required, widget=DateInput(),
+        validators=[
+            MinValueValidator(EARLIEST, _("Enter a date between 1900 and 2100.")),
+            MaxValueValidator(LATEST, _("Enter a date between 1900 and 2100.")),
+        ],
+    )  # fmt: skip
 
 
 def apply_domain_error(form: forms.Form, error: SpipError) -> None:
@@ -168,7 +188,7 @@ class TransferForm(DsfrBaseForm):
 
 
 def _count(label: Any) -> forms.IntegerField:
-    return forms.IntegerField(label=label, required=False, min_value=0)
+    return forms.IntegerField(label=label, required=False, min_value=0, max_value=32_767)
 
 
 class MeasureForm(DsfrBaseForm):
@@ -204,6 +224,25 @@ class MeasureForm(DsfrBaseForm):
     )
     course_days = _count(_("Course length (days)"))
     arse_months = _count(_("House arrest period (months)"))
+
+    DURATION_FIELDS = (
+        "prison_term_months", "probation_months", "tig_hours", "tig_deadline_months",
+        "tig_consent", "ddse_days", "remaining_term_days", "total_sentence_days",
+        "custody_start", "supervision_months", "offence_class", "socio_judicial_years",
+        "course_kind", "course_days", "arse_months",
+    )  # fmt: skip
+
+    def clean(self) -> dict[str, Any]:
+        """Keep only the durations the chosen kind uses: a TIG's hours typed before switching
+        to a probation must not be saved with it."""
+        cleaned = super().clean()
+        kind = cleaned.get("kind")
+        if kind:
+            used = terms_fields(kind)
+            for name in self.DURATION_FIELDS:
+                if name not in used:
+                    cleaned[name] = False if name == "tig_consent" else None
+        return cleaned
 
 
 class EventForm(DsfrBaseForm):

@@ -26,7 +26,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from decimal import Decimal
 from enum import Enum
 from typing import Any
@@ -91,6 +91,7 @@ class EventKind(models.TextChoices):
     TOTAL_REVOCATION = "total_revocation", _("total revocation")
     EARLY_END = "early_end", _("early end (non avenue)")
     OBLIGATION_CHANGE = "obligation_change", _("change of obligations")
+    RESUMPTION = "resumption", _("resumption after a suspension")
 
 
 # Sursis probatoire, simple or reinforced: prolongation capped by CPP 743, early end
@@ -142,6 +143,9 @@ _REQUIRED = _("This field is required for this kind of measure: %(kind)s.")
 _TIG_CONSENT = _(
     "Community work (TIG) needs the person's consent, given or recorded at the hearing (CP 131-8)."
 )
+_NO_OPEN_SUSPENSION = _("A resumption follows a suspension still in progress, after its start.")
+_REMAINING_OVER_TOTAL = _("The remaining term cannot exceed the total sentence.")
+_EVENT_BEFORE_JUDGMENT = _("A judge's decision on the measure cannot precede its judgment.")
 _STARTS_BEFORE_JUDGMENT = _("A measure cannot start before its judgment.")
 _FINAL_BEFORE_JUDGMENT = _("A decision cannot become final before it is pronounced.")
 _REQUIRED_FOR_EVENT = _("This field is required for this kind of event: %(kind)s.")
@@ -344,6 +348,21 @@ REQUIRED_FIELDS: dict[MeasureKind, tuple[str, ...]] = {
 }
 
 
+# Terms a kind may carry beyond those it requires; a form drops every other duration field.
+OPTIONAL_FIELDS: dict[MeasureKind, tuple[str, ...]] = {
+    MeasureKind.TIG: ("tig_deadline_months", "tig_consent"),
+    MeasureKind.RELEASE_UNDER_CONSTRAINT: ("custody_start",),
+    MeasureKind.PAROLE: ("total_sentence_days", "custody_start"),
+    MeasureKind.COURSE: ("course_days",),
+}
+
+
+def terms_fields(kind: str) -> frozenset[str]:
+    """The duration fields that mean something for `kind`."""
+    kind = MeasureKind(kind)
+    return frozenset(REQUIRED_FIELDS[kind]) | frozenset(OPTIONAL_FIELDS.get(kind, ()))
+
+
 def rule(kind: str, field: str) -> Bound | None:
     """The row of `BOUNDS` for this kind and field or rule name, if any (first match)."""
     return next((bound for bound in BOUNDS[MeasureKind(kind)] if bound.field == field), None)
@@ -423,6 +442,12 @@ def validate_terms(terms: MeasureTerms) -> list[BoundError]:
         errors.append(BoundError(_STARTS_BEFORE_JUDGMENT, field="start_date"))
     if terms.decision_date and terms.final_date and terms.final_date < terms.decision_date:
         errors.append(BoundError(_FINAL_BEFORE_JUDGMENT, field="final_date"))
+    if (
+        terms.remaining_term_days is not None
+        and terms.total_sentence_days is not None
+        and terms.remaining_term_days > terms.total_sentence_days
+    ):
+        errors.append(BoundError(_REMAINING_OVER_TOTAL, field="remaining_term_days"))
     return errors
 
 
@@ -483,8 +508,22 @@ def _clock(terms: MeasureTerms) -> tuple[dt.date | None, int, int] | None:
     return anchor, int(months), int(days)
 
 
+def closed_suspensions(events: Sequence[Event]) -> list[Event]:
+    """The events with each open suspension closed by the first resumption after it."""
+    resumptions = sorted(e.date for e in events if e.kind == EventKind.RESUMPTION)
+    closed = []
+    for event in events:
+        if event.kind == EventKind.SUSPENSION and event.end_date is None:
+            after = [day for day in resumptions if day > event.date]
+            if after:
+                event = replace(event, end_date=after[0])
+        closed.append(event)
+    return closed
+
+
 def _suspended_days(events: Sequence[Event]) -> int | None:
     """Days the clock stood still (overlaps counted once); None while a suspension is open."""
+    events = closed_suspensions(events)
     spans = [(e.date, e.end_date) for e in events if e.kind == EventKind.SUSPENSION]
     total, reach = 0, dt.date.min
     for start, end in sorted(spans, key=lambda span: span[0]):
@@ -535,7 +574,17 @@ def validate_event(
     stops = [e.date for e in events if e.kind in ENDING_EVENTS]
     if stops and new_event.date > min(stops):
         return [BoundError(_message(_ENDED, {"date": _short_date(min(stops))}), field="date")]
+    if terms.decision_date and new_event.date < terms.decision_date:
+        return [BoundError(_EVENT_BEFORE_JUDGMENT, field="date")]
     match new_event.kind:
+        case EventKind.RESUMPTION:
+            open_since = [
+                e.date for e in closed_suspensions(events)
+                if e.kind == EventKind.SUSPENSION and e.end_date is None
+            ]  # fmt: skip
+            if not open_since or new_event.date <= max(open_since):
+                return [BoundError(_NO_OPEN_SUSPENSION, field="date")]
+            return []
         case EventKind.SUSPENSION:
             return _check_suspension(terms, events, new_event)
         case EventKind.PROLONGATION:

@@ -43,10 +43,13 @@ class Access(enum.IntEnum):
 
 
 def _granted(user: User, today: date) -> Q:
-    grants = CaseUserObjectPermission.objects.filter(
-        content_object=OuterRef("pk"), user=user, permission__codename=GRANT
-    ).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
-    return Q(Exists(grants))
+    """Cases the user holds a live grant on. Every assigned adviser holds one (the services
+    grant on assignment), so this also covers `adviser=user`, and as an IN over the grants
+    table it uses its index instead of scanning every case."""
+    grants = CaseUserObjectPermission.objects.filter(user=user, permission__codename=GRANT).filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gte=today)
+    )
+    return Q(pk__in=grants.values("content_object_id"))
 
 
 def _not_excluded(user: User) -> Q:
@@ -57,9 +60,7 @@ def own_cases(user: User, *, today: date | None = None) -> QuerySet[Case]:
     """The user's caseload: cases they follow (assigned, co-adviser, substitute) or direct."""
     today = today or timezone.localdate()
     if user.role == Role.ADVISER:
-        return Case.objects.filter(Q(adviser=user) | _granted(user, today)).filter(
-            _not_excluded(user)
-        )
+        return Case.objects.filter(_granted(user, today)).filter(_not_excluded(user))
     if user.role == Role.DIRECTOR:
         return Case.objects.filter(branch__in=user.directed_branches.all()).filter(
             _not_excluded(user)
@@ -71,7 +72,7 @@ def visible_cases(user: User, *, today: date | None = None) -> QuerySet[Case]:
     """Every case that may appear in the user's lists and search results."""
     today = today or timezone.localdate()
     if user.role == Role.ADVISER:
-        mine = Q(adviser=user) | _granted(user, today)
+        mine = _granted(user, today)
         colleagues = Q(branch_id=user.branch_id, restricted=False)
         return Case.objects.filter(mine | colleagues).filter(_not_excluded(user))
     if user.role == Role.SECRETARY:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import math
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -23,6 +26,7 @@ from cases.models import (
     MeasureEvent,
     Normalised,
     Obligation,
+    Person,
     Proof,
     WorkHours,
     WorkPlacement,
@@ -48,9 +52,11 @@ SORTS = {
 }
 
 
+CURRENT = [Measure.Status.ACTIVE, Measure.Status.SUSPENDED, Measure.Status.PENDING]
+
+
 def _with_summary(cases: QuerySet[Case]) -> QuerySet[Case]:
-    current = Q(measures__status__in=[Measure.Status.ACTIVE, Measure.Status.SUSPENDED,
-                                      Measure.Status.PENDING])  # fmt: skip
+    current = Q(measures__status__in=CURRENT)
     return cases.select_related("person", "intensity", "adviser").annotate(
         measure_kinds=ArrayAgg("measures__kind", distinct=True, filter=current, default=[]),
         next_end=Min("measures__end_date", filter=current),
@@ -80,30 +86,53 @@ def caseload(
         cases = cases.filter(intensity__code=intensity)
     if ends_before:
         cases = cases.filter(
-            Exists(Measure.objects.filter(case=OuterRef("pk"), end_date__lte=ends_before))
+            Exists(
+                Measure.objects.filter(
+                    case=OuterRef("pk"), end_date__lte=ends_before, status__in=CURRENT
+                )
+            )
         )
     return _with_summary(cases).order_by(*SORTS.get(sort, SORTS["name"]))
 
 
+NUMBER_PATTERN = re.compile(r"[0-9][0-9-]*")
+MATCHING_PEOPLE_LIMIT = 500
+
+
+def matching_people(term: str) -> QuerySet[Person]:
+    """People whose name resembles `term`, by the trigram index on their normalised names
+    (evaluate under `similarity_threshold`)."""
+    normalised = Normalised(Value(" ".join(term.split())[:100]))
+    return Person.objects.filter(search_name__trigram_word_similar=normalised)
+
+
 def case_search(user: User, term: str) -> list[Case]:
     """Cases visible to `user` whose person's name resembles `term` (accents, case and small
-    typos ignored) or whose number starts with it; best matches first."""
+    typos ignored), or whose number starts with it when it looks like a case number; best
+    matches first. Two indexed steps: the people, then their visible cases."""
     term = " ".join(term.split())[:100]
     if not term:
         return []
-    normalised = Normalised(Value(term))
-    by_name = Q(person__search_name__trigram_word_similar=normalised)
-    by_number = Q(number__istartswith=term)
-    matches = (
-        _with_summary(visible_cases(user).filter(by_name | by_number))
-        .annotate(score=TrigramWordSimilarity(normalised, "person__search_name"))
-        .order_by("-score", "person__birth_name", "id")[:SEARCH_LIMIT]
-    )
+    if NUMBER_PATTERN.fullmatch(term):
+        matches = visible_cases(user).filter(number__startswith=term)
+        return list(_with_summary(matches).order_by("number")[:SEARCH_LIMIT])
+    with similarity_threshold():
+        people = list(matching_people(term).values_list("pk", flat=True)[:MATCHING_PEOPLE_LIMIT])
+        matches = visible_cases(user).filter(person_id__in=people)
+        return list(
+            _with_summary(matches)
+            .annotate(score=TrigramWordSimilarity(Normalised(Value(term)), "person__search_name"))
+            .order_by("-score", "person__birth_name", "id")[:SEARCH_LIMIT]
+        )
+
+
+@contextmanager
+def similarity_threshold() -> Iterator[None]:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             "SET LOCAL pg_trgm.word_similarity_threshold = %s", [WORD_SIMILARITY_THRESHOLD]
         )
-        return list(matches)
+        yield
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ with translated messages; the views show them next to the field they name.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -38,7 +38,7 @@ from cases.models import (
     WorkHours,
     WorkPlacement,
 )
-from cases.policy import GRANT, Access, case_access
+from cases.policy import GRANT, Access, case_access, visible_cases
 from cases.reference import CONTROL_CODES
 from spip.exceptions import NotAllowed, SpipError
 from spip.models import AccessLog, Branch, Partner, Role, User
@@ -65,9 +65,11 @@ def _require(user: User, case: Case, needed: Access = Access.WRITE) -> None:
 
 
 def _can_open_at(user: User, branch: Branch) -> bool:
+    """Intake is for the branch's advisers and directors (secretaries keep identity and
+    agendas, DESIGN.md)."""
     if user.role == Role.DIRECTOR:
         return user.directed_branches.filter(pk=branch.pk).exists()
-    return user.role in (Role.ADVISER, Role.SECRETARY) and user.branch_id == branch.pk
+    return user.role == Role.ADVISER and user.branch_id == branch.pk
 
 
 def person_find_duplicates(
@@ -134,6 +136,8 @@ def case_open(
         adviser = acting_user
     if adviser is not None and (adviser.role != Role.ADVISER or adviser.branch_id != branch.pk):
         raise SpipError(_("The adviser must work at this branch."), field="adviser")
+    if person is not None and not visible_cases(acting_user).filter(person=person).exists():
+        raise NotAllowed()
     if person is None:
         if not person_data:
             raise SpipError(_("Choose a person or enter their identity."), field="person")
@@ -146,9 +150,10 @@ def case_open(
             ).exists()
         ):
             raise SpipError(
-                _("A person with this name and birth date is already known: choose them."),
+                _("A person with this name and birth date is already followed: check with your "
+                  "director before opening a new case."),
                 field="birth_name",
-            )
+            )  # fmt: skip
         person = Person.objects.create(
             **{key: person_data[key] for key in PERSON_FIELDS if key in person_data}
         )
@@ -178,6 +183,8 @@ def case_assign(*, acting_user: User, case: Case, adviser: User, reason: str) ->
         raise NotAllowed()
     if adviser.role != Role.ADVISER or adviser.branch_id != case.branch_id:
         raise SpipError(_("The adviser must work at this case's branch."), field="adviser")
+    if case.excluded_staff.filter(pk=adviser.pk).exists():
+        raise SpipError(_("This adviser is excluded from the case."), field="adviser")
     if not reason.strip():
         raise SpipError(_("Give the reason for this assignment."), field="reason")
     previous = case.adviser
@@ -222,6 +229,8 @@ def case_restrict(
         raise SpipError(_("Give the reason for this restriction."), field="reason")
     if any(user.pk == case.adviser_id for user in excluded_staff):
         raise SpipError(_("The case's own adviser cannot be excluded."), field="excluded_staff")
+    if any(user.pk == acting_user.pk for user in excluded_staff):
+        raise SpipError(_("You cannot exclude yourself."), field="excluded_staff")
     case.restricted = restricted
     case.version += 1
     case.save(update_fields=["restricted", "version"])
@@ -285,13 +294,14 @@ def measure_add(
     if terms.start_date is None or terms.decision_date is None:
         raise SpipError(_("The judgment and start dates are required."), field="start_date")
     _terms_errors(terms)
+    used = COMMON_TERMS | legal.terms_fields(terms.kind)
     values = {
-        name: value for name, value in vars(terms).items() if value is not None and name != "kind"
+        name: value for name, value in vars(terms).items() if value is not None and name in used
     }
     measure = Measure(case=case, kind=terms.kind, court_id=court_id, **values)
     if measure.tig_hours is not None:
         measure.tig_hours = int(measure.tig_hours)
-    measure.end_date = legal.compute_end_date(terms)
+    measure.end_date = _end_date(terms, [])
     measure.status = _status(measure, [], timezone.localdate())
     # The constraints' rules were checked by legal.validate_terms, without a query each.
     measure.full_clean(exclude=["case", "court"], validate_constraints=False)
@@ -303,6 +313,16 @@ def measure_add(
         )
     access_log_record(acting_user=acting_user, action=AccessLog.Action.CREATE, obj=measure)
     return measure
+
+
+COMMON_TERMS = frozenset({"decision_date", "final_date", "start_date", "recidivism"})
+
+
+def _end_date(terms: legal.MeasureTerms, events: Sequence[legal.Event]) -> date | None:
+    try:
+        return legal.compute_end_date(terms, events)
+    except (OverflowError, ValueError):  # dates near year 9999: a typing error
+        raise SpipError(_("These dates are out of range."), field="start_date") from None
 
 
 def _events(measure: Measure) -> list[legal.Event]:
@@ -345,6 +365,7 @@ def measure_event_record(
 
 def _status(measure: Measure, events: Sequence[legal.Event], today: date) -> str:
     """A measure's status from its dates and the judge's decisions, as of `today`."""
+    events = legal.closed_suspensions(events)
     kinds = {event.kind for event in events}
     if legal.EventKind.TOTAL_REVOCATION in kinds:
         return Measure.Status.REVOKED
@@ -363,7 +384,7 @@ def _status(measure: Measure, events: Sequence[legal.Event], today: date) -> str
 
 def _recompute(measure: Measure, events: list[legal.Event]) -> None:
     terms = legal.MeasureTerms.from_obj(measure)
-    measure.end_date = legal.compute_end_date(terms, events)
+    measure.end_date = _end_date(terms, events)
     measure.status = _status(measure, events, timezone.localdate())
     measure.version += 1
     measure.save(update_fields=["end_date", "status", "version"])
@@ -385,6 +406,8 @@ def obligation_add(
         raise SpipError(_("This obligation did not exist on that date."), field="type")
     if imposed_on < measure.decision_date:
         raise SpipError(_("An obligation cannot precede the judgment."), field="imposed_on")
+    if imposed_on > timezone.localdate() + timedelta(days=366):
+        raise SpipError(_("An obligation starts within a year."), field="imposed_on")
     obligation = Obligation.objects.create(
         measure=measure, type=type, imposed_on=imposed_on, details=details,
         check_interval_days=check_interval_days or type.default_check_interval_days,

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -38,7 +39,7 @@ from cases.forms import (
     apply_domain_error,
 )
 from cases.models import Assessment, Case, Measure, Obligation, Proof, WorkPlacement
-from cases.policy import Access, case_for_user
+from cases.policy import Access, case_for_user, visible_cases
 from spip.exceptions import NotAllowed, SpipError
 from spip.models import AccessLog, Role
 from spip.services import access_log_record
@@ -133,8 +134,11 @@ def case_access_reason(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def case_open(request: HttpRequest) -> HttpResponse:
-    """Intake: identity of the person and the case; a probable duplicate is proposed."""
+    """Intake: identity of the person and the case; a probable duplicate is proposed when
+    the user may see that person's case, and never shown otherwise."""
     _case_roles_only(request)
+    if request.user.role == Role.SECRETARY:
+        raise PermissionDenied
     duplicates = None
     if (
         request.method == "POST"
@@ -148,7 +152,7 @@ def case_open(request: HttpRequest) -> HttpResponse:
                 birth_date=data["birth_date"],
                 birth_name=data["birth_name"],
                 usage_name=data["usage_name"],
-            )
+            ).filter(Exists(visible_cases(request.user).filter(person=OuterRef("pk"))))
             duplicates = found if found.exists() else None
     form = IntakeForm(request.POST or None, user=request.user, duplicates=duplicates)
     if request.method == "POST" and form.is_valid():

@@ -110,7 +110,7 @@ def test_case_page_matrix(client, world, cases, page, situation):
     [("cases:list", {"adviser": 200, "colleague": 200, "director": 200, "secretary": 200,
                      "other_adviser": 200, "other_director": 200, "clerk": 404,
                      "partner": 404, "admin": 403, "anonymous": 302}),
-     ("cases:open", {"adviser": 200, "colleague": 200, "director": 200, "secretary": 200,
+     ("cases:open", {"adviser": 200, "colleague": 200, "director": 200, "secretary": 403,
                      "other_adviser": 200, "other_director": 200, "clerk": 404,
                      "partner": 404, "admin": 403, "anonymous": 302})],
 )  # fmt: skip
