@@ -16,7 +16,7 @@ from typing import Any
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import F, Q, QuerySet, Sum
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -580,3 +580,16 @@ def assessment_record(
 def proof_file_download(*, acting_user: User, proof: Proof) -> None:
     """Log the download of a proof file (the view checks access first)."""
     access_log_record(acting_user=acting_user, action=AccessLog.Action.DOWNLOAD, obj=proof)
+
+
+def measures_refresh_status(*, as_of: date) -> int:
+    """Bring statuses in line with the calendar as of `as_of` (a Paris date): pending
+    measures that have started become active, active ones past their end date end. Two
+    set-based updates; suspensions, revocations and early ends are set by their events."""
+    started = Measure.objects.filter(status=Measure.Status.PENDING, start_date__lte=as_of).update(
+        status=Measure.Status.ACTIVE, version=F("version") + 1
+    )
+    ended = Measure.objects.filter(status=Measure.Status.ACTIVE, end_date__lt=as_of).update(
+        status=Measure.Status.ENDED, version=F("version") + 1
+    )
+    return started + ended

@@ -21,6 +21,10 @@ app.conf.beat_schedule = {
         "task": "spip.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=10),
     },
+    "refresh-measure-statuses": {
+        "task": "cases.tasks.refresh_measure_statuses",
+        "schedule": crontab(hour=0, minute=20),
+    },
     "purge-access-log": {
         "task": "spip.tasks.purge_access_log",
         "schedule": crontab(hour=3, minute=40),

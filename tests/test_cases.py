@@ -450,3 +450,19 @@ def test_a_measure_keeps_only_the_durations_of_its_kind(client, world, cases):
     assert response.status_code == 302
     measure = cases.own.measures.order_by("-id").first()
     assert measure.tig_hours is None and measure.ddse_days is None
+
+
+def test_nightly_status_refresh_follows_the_calendar(world, cases):
+    from cases.tasks import refresh_measure_statuses
+
+    measure = cases.measures["own"]  # 11/12/2025 → 11/12/2027
+    Measure.objects.filter(pk=measure.pk).update(status=Measure.Status.PENDING)
+    assert services.measures_refresh_status(as_of=dt.date(2025, 12, 10)) == 0
+    assert services.measures_refresh_status(as_of=dt.date(2025, 12, 11)) >= 1
+    measure.refresh_from_db()
+    assert measure.status == Measure.Status.ACTIVE
+    services.measures_refresh_status(as_of=dt.date(2027, 12, 12))
+    measure.refresh_from_db()
+    assert measure.status == Measure.Status.ENDED
+    assert services.measures_refresh_status(as_of=dt.date(2027, 12, 12)) == 0  # idempotent
+    assert refresh_measure_statuses.name in __import__("spip.celery").celery.app.tasks
