@@ -49,8 +49,12 @@ TARGET_LOAD = Decimal(60)
 LIST_LIMIT = 100  # rows of the queue and of the cases to close shown at once
 
 
+def intensity_factor(code: str) -> Decimal:
+    return INTENSITY_FACTORS.get(code, Decimal(1))
+
+
 def measure_weight(kind: str, intensity_code: str) -> Decimal:
-    return KIND_WEIGHTS[kind] * INTENSITY_FACTORS.get(intensity_code, Decimal(1))
+    return KIND_WEIGHTS[kind] * intensity_factor(intensity_code)
 
 
 def running_measures(as_of: date, prefix: str = "") -> Q:
@@ -155,9 +159,14 @@ def _with_running_kinds(cases: QuerySet[Case], as_of: date) -> QuerySet[Case]:
 def unassigned_queue(director: User, *, as_of: date) -> QuerySet[Case]:
     """Open cases of the directed branches that no adviser follows, oldest referral first."""
     cases = own_cases(director, today=as_of).filter(adviser__isnull=True, closed_on__isnull=True)
-    return _with_running_kinds(
-        cases.select_related("person", "branch", "intensity"), as_of
-    ).order_by("opened_on", "id")
+    running = running_measures(as_of, "measures__")
+    return (
+        cases.select_related("person", "branch", "intensity")
+        .annotate(
+            measure_kinds=ArrayAgg("measures__kind", distinct=True, filter=running, default=[])
+        )
+        .order_by("opened_on", "id")
+    )
 
 
 def closable_cases(director: User, *, as_of: date) -> QuerySet[Case]:

@@ -16,4 +16,7 @@ class CasesConfig(AppConfig):
             "cases:list", _("Case files"),
             roles=[Role.ADVISER, Role.DIRECTOR, Role.SECRETARY], order=10,
         )  # fmt: skip
+        navigation.register(
+            "cases:director_caseloads", _("Allocation"), roles=[Role.DIRECTOR], order=20
+        )
         register(seed_cases)

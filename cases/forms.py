@@ -142,6 +142,27 @@ class IntakeForm(DsfrBaseForm):
             del self.fields["existing_person"]
 
 
+class VersionedForm(DsfrBaseForm):
+    """Carries the version of the record as the user read it, for optimistic locking."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class CaseUpdateForm(VersionedForm):
+    intensity = forms.ModelChoiceField(
+        label=_("Follow-up intensity"), queryset=IntensityLevel.objects.all()
+    )
+    intensity_reason = forms.CharField(label=_("Reason for the intensity"), max_length=300)
+    intensity_review_on = date_field(_("Intensity review date"), required=False)
+
+
+class ObligationUpdateForm(VersionedForm):
+    details = forms.CharField(label=_("Details"), max_length=300, required=False)
+    check_interval_days = forms.IntegerField(
+        label=_("Check interval (days)"), required=False, min_value=1, max_value=366
+    )
+
+
 class AssignForm(DsfrBaseForm):
     adviser = forms.ModelChoiceField(label=_("New adviser"), queryset=User.objects.none())
     reason = forms.CharField(label=_("Reason"), max_length=300)
@@ -347,3 +368,9 @@ class AssessmentForm(DsfrBaseForm):
     levers = _text(_("Levers and resources"))
     plan = _text(_("Follow-up plan"), required=True)
     review_on = date_field(_("Review date"), required=False)
+
+
+class AssessmentUpdateForm(VersionedForm, AssessmentForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["assessed_on"]

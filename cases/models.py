@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, timedelta
 
+import pghistory
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
@@ -19,6 +20,21 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from cases.legal import CourseKind, EventKind, MeasureKind, OffenceClass, Recidivism
 from spip.models import Branch, Court
+
+
+def tracked(**options: object):  # type: ignore[no-untyped-def]
+    """Change history of a domain table: a trigger writes each insert and update, with the
+    user and URL of the request (pghistory), as `<Model>History` rows reachable as
+    `history` (the default `<Model>Event` would clash with `MeasureEvent`)."""
+
+    def decorate(model: type) -> type:
+        return pghistory.track(
+            obj_field=pghistory.ObjForeignKey(related_name="history"),
+            model_name=f"{model.__name__}History",
+            **options,
+        )(model)
+
+    return decorate
 
 
 class IntensityLevel(models.Model):
@@ -54,6 +70,7 @@ class Normalised(Func):
         super().__init__(Lower(expression))
 
 
+@tracked(exclude=["search_name"])
 class Person(models.Model):
     """A person under court supervision. Health or other sensitive data never lives here."""
 
@@ -109,6 +126,7 @@ class Person(models.Model):
         return f"{self.first_names[:1]}{name[:1]}".upper()
 
 
+@tracked()
 class Case(models.Model):
     """One person's file (dossier) at one branch, followed by one adviser."""
 
@@ -193,6 +211,7 @@ class CaseGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
 
 
+@tracked()
 class Measure(models.Model):
     """A court decision followed on a case. The end date is computed, never typed."""
 
@@ -291,6 +310,7 @@ class Measure(models.Model):
         return self.get_kind_display()
 
 
+@tracked()
 class MeasureEvent(models.Model):
     """A judge's decision that changes a measure's course: the end date is recomputed."""
 
@@ -359,6 +379,7 @@ class ObligationType(models.Model):
         return f"{self.label} ({self.legal_code})"
 
 
+@tracked()
 class Obligation(models.Model):
     """An obligation or ban attached to a measure, with how often its proof is checked."""
 
@@ -411,6 +432,7 @@ def proof_file_name(instance: Proof, filename: str) -> str:
     return f"proofs/{uuid.uuid4().hex}.{EXTENSIONS.get(instance.file_type, 'bin')}"
 
 
+@tracked()
 class Proof(models.Model):
     """A document (justificatif) brought for an obligation, and the adviser's verdict.
 
@@ -451,6 +473,7 @@ class Proof(models.Model):
         return f"{self.obligation} — {self.received_on}"
 
 
+@tracked()
 class WorkPlacement(models.Model):
     """Where a community-work sentence (TIG) is served: a host from the partner directory."""
 
@@ -481,6 +504,7 @@ class WorkPlacement(models.Model):
         return f"{self.post} — {self.host}"
 
 
+@tracked()
 class WorkHours(models.Model):
     """Hours of community work done on one day, as validated by the host's tutor."""
 
@@ -510,6 +534,7 @@ class WorkHours(models.Model):
         return f"{self.date}: {self.hours}"
 
 
+@tracked()
 class Incident(models.Model):
     """A breach (manquement) and the service's response, on a closed ladder. A breach is
     for the adviser to judge; nothing here sanctions anyone automatically."""
@@ -548,6 +573,7 @@ class Incident(models.Model):
         return f"{self.occurred_on} — {self.get_response_display()}"
 
 
+@tracked()
 class Assessment(models.Model):
     """An evaluation of the person's life spheres. Each new one is a new row, so earlier
     assessments stay readable. Health: attendance of care only, never medical content."""
@@ -595,6 +621,7 @@ class Assessment(models.Model):
         ]
 
 
+@tracked()
 class Transfer(models.Model):
     """A case moved to another branch (dessaisissement): kept as history on the case."""
 

@@ -302,3 +302,62 @@ def obligation_status(obligation: Obligation, *, today: date | None = None) -> O
     """One obligation's proof status (the row of the case file), in one query."""
     proofs = list(obligation.proofs.order_by("-received_on", "-id")[:1])
     return _obligation_status(obligation, proofs, today or timezone.localdate())
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: Any
+    who: str
+    what: str
+    action: str
+    changes: list[tuple[str, Any, Any]]  # (field label, before, after)
+
+
+HISTORY_LIMIT = 100
+
+
+def case_history(case: Case, measures: list[Measure]) -> list[HistoryEntry]:
+    """Who changed what on the case and everything recorded under it, before and after,
+    newest first; a fixed number of queries (one per level of the case's tree)."""
+    from pghistory.models import Events
+
+    obligations = [o for m in measures for o in m.obligations.all()]
+    placements = [p for m in measures for p in m.placements.all()]
+    groups: list[Any] = [
+        Events.objects.tracks(case.person),
+        Events.objects.references(case),
+    ]
+    for children in (measures, obligations, placements):
+        if children:
+            groups.append(Events.objects.references(*children))
+    events = {
+        (event.pgh_model, event.pgh_id): event
+        for group in groups
+        for event in group.order_by("-pgh_created_at")[:HISTORY_LIMIT]
+    }.values()
+    user_ids = {(e.pgh_context or {}).get("user") for e in events} - {None}
+    names = {user.pk: str(user) for user in User.objects.filter(pk__in=[*user_ids, 0])}
+    entries = [_history_entry(event, names) for event in events]
+    entries.sort(key=lambda entry: entry.at, reverse=True)
+    return entries[:HISTORY_LIMIT]
+
+
+def _history_entry(event: Any, names: dict[int, str]) -> HistoryEntry:
+    from django.apps import apps
+
+    history_model = apps.get_model(event.pgh_model)
+    tracked = history_model.pgh_tracked_model
+    fields = {field.attname: field for field in tracked._meta.concrete_fields}
+    changes = [
+        (str(fields[name].verbose_name) if name in fields else name, before, after)
+        for name, (before, after) in sorted((event.pgh_diff or {}).items())
+        if name != "version"
+    ]
+    user = (event.pgh_context or {}).get("user")
+    return HistoryEntry(
+        at=event.pgh_created_at,
+        who=names.get(user, _("system")),
+        what=str(tracked._meta.verbose_name),
+        action=_("creation") if event.pgh_label == "insert" else _("change"),
+        changes=changes,
+    )

@@ -16,11 +16,13 @@ from typing import Any
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
-from django.db.models import F, Q, QuerySet, Sum
+from django.db.models import F, Max, Q, QuerySet, Sum
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cases import legal
+from cases.allocation import running_measures
 from cases.files import proof_file_type
 from cases.models import (
     Assessment,
@@ -38,9 +40,9 @@ from cases.models import (
     WorkHours,
     WorkPlacement,
 )
-from cases.policy import GRANT, Access, case_access, visible_cases
+from cases.policy import GRANT, Access, case_access, own_cases, visible_cases
 from cases.reference import CONTROL_CODES
-from spip.exceptions import NotAllowed, SpipError
+from spip.exceptions import ConcurrentEdit, NotAllowed, SpipError
 from spip.models import AccessLog, Branch, Partner, Role, User
 from spip.services import access_log_record, notification_send
 
@@ -593,3 +595,212 @@ def measures_refresh_status(*, as_of: date) -> int:
         status=Measure.Status.ENDED, version=F("version") + 1
     )
     return started + ended
+
+
+def _save_versioned(
+    obj: Any, *, acting_user: User, expected_version: int, changes: dict[str, Any], reason: str = ""
+) -> Any:
+    """Save `changes` only if nobody saved `obj` since the user read it at `expected_version`
+    (one conditional UPDATE); otherwise raise ConcurrentEdit naming what the other person
+    changed, and write nothing."""
+    model = type(obj)
+    updated = model.objects.filter(pk=obj.pk, version=expected_version).update(
+        **changes, version=F("version") + 1
+    )
+    if not updated:
+        current = model.objects.get(pk=obj.pk)
+        # What is saved now and differs from what this user typed: the other person's edit.
+        differing = [
+            (str(model._meta.get_field(name).verbose_name).capitalize(), _shown(current, name))
+            for name, value in changes.items()
+            if getattr(current, name) != value
+        ]
+        raise ConcurrentEdit(differing, current.version)
+    obj.refresh_from_db()
+    access_log_record(
+        acting_user=acting_user, action=AccessLog.Action.CHANGE, obj=obj, reason=reason
+    )
+    return obj
+
+
+def _shown(obj: Any, name: str) -> str:
+    value = getattr(obj, name)
+    if isinstance(value, date):
+        return formats.date_format(value, "SHORT_DATE_FORMAT")
+    return "—" if value in (None, "") else str(value)
+
+
+@transaction.atomic
+def case_update(
+    *, acting_user: User, case: Case, version: int, intensity: IntensityLevel,
+    intensity_reason: str, intensity_review_on: date | None,
+) -> Case:  # fmt: skip
+    """Change a case's follow-up intensity, its reason and review date; refused when someone
+    else saved the case in the meantime."""
+    _require(acting_user, case)
+    return _save_versioned(
+        case, acting_user=acting_user, expected_version=version,
+        changes={"intensity": intensity, "intensity_reason": intensity_reason,
+                 "intensity_review_on": intensity_review_on},
+    )  # fmt: skip
+
+
+@transaction.atomic
+def obligation_update(
+    *, acting_user: User, obligation: Obligation, version: int, details: str,
+    check_interval_days: int | None,
+) -> Obligation:  # fmt: skip
+    """Change an obligation's details or check interval, unless someone else just did."""
+    _require(acting_user, obligation.measure.case)
+    return _save_versioned(
+        obligation, acting_user=acting_user, expected_version=version,
+        changes={"details": details, "check_interval_days": check_interval_days},
+    )  # fmt: skip
+
+
+@transaction.atomic
+def assessment_update(
+    *, acting_user: User, assessment: Assessment, version: int, **spheres: Any
+) -> Assessment:
+    """Correct an assessment, unless someone else saved it in the meantime."""
+    _require(acting_user, assessment.case)
+    review_on = spheres.get("review_on")
+    if review_on and review_on <= assessment.assessed_on:
+        raise SpipError(_("The review comes after the assessment."), field="review_on")
+    unknown = set(spheres) - set(ASSESSMENT_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown assessment fields: {sorted(unknown)}")
+    return _save_versioned(
+        assessment, acting_user=acting_user, expected_version=version, changes=spheres
+    )
+
+
+# --- Director's allocation page: substitutes for a leave, closing a case -------------------
+# Appended while other sections of this module were being edited: its imports are here.
+
+
+MAX_SUBSTITUTION_DAYS = 366
+
+
+@transaction.atomic
+def case_substitutes_set(
+    *, acting_user: User, absent: User, substitute: User, until: date, reason: str
+) -> list[Case]:
+    """While an adviser is away, give a colleague of the same branch read and write access
+    to each of the absent adviser's open cases, from now until `until` included.
+
+    The grants carry that end date and the access policy ignores them from the next day:
+    nothing has to be revoked. A case the substitute already follows for longer (or for
+    good), or is excluded from, is left as it is. Each case granted is access-logged with
+    the reason, and the substitute is told. Directors of the absent adviser's branch only;
+    returns the cases granted.
+    """
+    if acting_user.role != Role.DIRECTOR or not (
+        absent.branch_id and acting_user.directed_branches.filter(pk=absent.branch_id).exists()
+    ):
+        raise NotAllowed()
+    if absent.role != Role.ADVISER:
+        raise SpipError(_("The absent person must be an adviser."), field="absent")
+    if substitute.pk == absent.pk:
+        raise SpipError(
+            _("The substitute must be someone other than the absent adviser."),
+            field="substitute",
+        )
+    if (
+        substitute.role != Role.ADVISER
+        or not substitute.is_active
+        or substitute.branch_id != absent.branch_id
+    ):
+        raise SpipError(
+            _("The substitute must be an adviser of the absent adviser's branch."),
+            field="substitute",
+        )
+    today = timezone.localdate()
+    if until < today:
+        raise SpipError(_("This absence is already over."), field="until")
+    if (until - today).days > MAX_SUBSTITUTION_DAYS:
+        raise SpipError(
+            _("A substitution lasts a year at most: set it again if the absence goes on."),
+            field="until",
+        )
+    if not reason.strip():
+        raise SpipError(_("Give the reason for this substitution."), field="reason")
+    cases = list(
+        own_cases(acting_user, today=today)
+        .filter(adviser=absent, closed_on__isnull=True)
+        .exclude(excluded_staff=substitute)
+        .order_by("id")
+    )
+    held = dict(
+        CaseUserObjectPermission.objects.filter(
+            content_object__in=cases, user=substitute, permission__codename=GRANT
+        ).values_list("content_object_id", "valid_until")
+    )
+    granted = []
+    for case in cases:
+        if case.pk in held and (held[case.pk] is None or held[case.pk] >= until):
+            continue
+        _grant(case, substitute, until=until)
+        access_log_record(
+            acting_user=acting_user, action=AccessLog.Action.CHANGE, obj=case, reason=reason
+        )
+        granted.append(case)
+    if granted:
+        notification_send(
+            recipient=substitute,
+            message=ngettext(
+                "You substitute for %(name)s until %(date)s on %(count)d case.",
+                "You substitute for %(name)s until %(date)s on %(count)d cases.",
+                len(granted),
+            )
+            % {
+                "name": absent,
+                "date": formats.date_format(until, "SHORT_DATE_FORMAT"),
+                "count": len(granted),
+            },
+            link="/cases/",
+        )
+    return granted
+
+
+@transaction.atomic
+def case_close(*, acting_user: User, case: Case, closed_on: date, reason: str) -> Case:
+    """Close a case once its measures are all over (ended, revoked, or past their end
+    date); refused while one is pending, in progress or suspended, or before the last one
+    ends. Directors of the case's branch only. The case stays readable and its grants are
+    kept: only the retention purge removes case data. The adviser is told."""
+    if acting_user.role != Role.DIRECTOR or case_access(acting_user, case) < Access.WRITE:
+        raise NotAllowed()
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.closed_on is not None:
+        raise SpipError(_("This case is already closed."))
+    if not reason.strip():
+        raise SpipError(_("Give the reason for closing the case."), field="reason")
+    today = timezone.localdate()
+    if closed_on > today:
+        raise SpipError(_("A case cannot be closed in the future."), field="closed_on")
+    if closed_on < case.opened_on:
+        raise SpipError(_("A case cannot close before its referral date."), field="closed_on")
+    measures = case.measures.all()
+    if measures.filter(running_measures(today)).exists():
+        raise SpipError(_("A measure of this case is still pending, in progress or suspended."))
+    last_end = measures.aggregate(last=Max("end_date"))["last"]
+    if last_end and closed_on < last_end:
+        raise SpipError(
+            _("The case cannot close before its last measure ends (%(date)s).")
+            % {"date": formats.date_format(last_end, "SHORT_DATE_FORMAT")},
+            field="closed_on",
+        )
+    case.closed_on = closed_on
+    case.version += 1
+    case.save(update_fields=["closed_on", "version"])
+    access_log_record(
+        acting_user=acting_user, action=AccessLog.Action.CHANGE, obj=case, reason=reason
+    )
+    if case.adviser is not None:
+        notification_send(
+            recipient=case.adviser,
+            message=_("Case %(number)s has been closed.") % {"number": case.number},
+            link=f"/cases/{case.pk}/",
+        )
+    return case

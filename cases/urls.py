@@ -1,10 +1,11 @@
-from django.urls import path
+from django.urls import include, path
 
 from cases import views
 
 app_name = "cases"
 
 urlpatterns = [
+    path("", include("cases.director_urls")),
     path("cases/", views.case_list, name="list"),
     path("cases/new/", views.case_open, name="open"),
     path("cases/<int:case_id>/", views.case_detail, name="detail"),
@@ -12,6 +13,13 @@ urlpatterns = [
     path("cases/<int:case_id>/assign/", views.case_assign, name="assign"),
     path("cases/<int:case_id>/restrict/", views.case_restrict, name="restrict"),
     path("cases/<int:case_id>/transfer/", views.case_transfer, name="transfer"),
+    path("cases/<int:case_id>/edit/", views.case_update, name="update"),
+    path(
+        "obligations/<int:obligation_id>/edit/", views.obligation_update, name="obligation_update"
+    ),
+    path(
+        "assessments/<int:assessment_id>/edit/", views.assessment_update, name="assessment_update"
+    ),
     path("cases/<int:case_id>/measures/new/", views.measure_add, name="measure_add"),
     path("measures/<int:measure_id>/events/new/", views.measure_event, name="measure_event"),
     path("measures/<int:measure_id>/obligations/new/", views.obligation_add, name="obligation_add"),

@@ -22,14 +22,17 @@ from cases import legal, selectors, services
 from cases.forms import (
     AccessReasonForm,
     AssessmentForm,
+    AssessmentUpdateForm,
     AssignForm,
     CaseFilterForm,
+    CaseUpdateForm,
     EventForm,
     IncidentForm,
     IntakeForm,
     LiftForm,
     MeasureForm,
     ObligationForm,
+    ObligationUpdateForm,
     PlacementForm,
     ProofForm,
     RestrictForm,
@@ -40,7 +43,7 @@ from cases.forms import (
 )
 from cases.models import Assessment, Case, Measure, Obligation, Proof, WorkPlacement
 from cases.policy import Access, case_for_user, visible_cases
-from spip.exceptions import NotAllowed, SpipError
+from spip.exceptions import ConcurrentEdit, NotAllowed, SpipError
 from spip.models import AccessLog, Role
 from spip.services import access_log_record
 
@@ -111,6 +114,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     if access == Access.IDENTITY:
         return render(request, "cases/case_identity.html", context)
     context |= selectors.case_file(case)
+    context["history"] = selectors.case_history(case, context["measures"])
     context["can_assign"] = request.user.role == Role.DIRECTOR
     return render(request, "cases/case_detail.html", context)
 
@@ -198,6 +202,11 @@ def _form_page(
             action(form.cleaned_data)
         except NotAllowed:
             raise
+        except ConcurrentEdit as error:
+            # Keep what the user typed; the next save deliberately replaces the other edit.
+            form.data = form.data.copy()
+            form.data["version"] = str(error.current_version)
+            apply_domain_error(form, error)
         except SpipError as error:
             apply_domain_error(form, error)
         else:
@@ -453,3 +462,51 @@ def proof_file(request: HttpRequest, proof_id: int) -> FileResponse:
     )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@require_http_methods(["GET", "POST"])
+def case_update(request: HttpRequest, case_id: int) -> HttpResponse:
+    _case_roles_only(request)
+    case, _access = case_for_user(request.user, case_id, Access.WRITE)
+    initial = {"version": case.version, "intensity": case.intensity_id,
+               "intensity_reason": case.intensity_reason,
+               "intensity_review_on": case.intensity_review_on}  # fmt: skip
+    form = CaseUpdateForm(request.POST or None, initial=initial)
+    return _form_page(
+        request, case, form, _("Follow-up intensity"),
+        lambda data: services.case_update(acting_user=request.user, case=case, **data),
+    )  # fmt: skip
+
+
+@require_http_methods(["GET", "POST"])
+def obligation_update(request: HttpRequest, obligation_id: int) -> HttpResponse:
+    _case_roles_only(request)
+    obligation, case = _obligation_for(request, obligation_id)
+    initial = {"version": obligation.version, "details": obligation.details,
+               "check_interval_days": obligation.check_interval_days}  # fmt: skip
+    form = ObligationUpdateForm(request.POST or None, initial=initial)
+    return _form_page(
+        request, case, form, _("Edit the obligation"),
+        lambda data: services.obligation_update(
+            acting_user=request.user, obligation=obligation, **data
+        ),
+        subject=obligation,
+    )  # fmt: skip
+
+
+@require_http_methods(["GET", "POST"])
+def assessment_update(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    _case_roles_only(request)
+    assessment = get_object_or_404(Assessment.objects.select_related("case"), pk=assessment_id)
+    case, _access = case_for_user(request.user, assessment.case_id, Access.WRITE)
+    initial = {"version": assessment.version} | {
+        name: getattr(assessment, name) for name in (*Assessment.SPHERES, "review_on")
+    }
+    form = AssessmentUpdateForm(request.POST or None, initial=initial)
+    return _form_page(
+        request, case, form, _("Correct the assessment"),
+        lambda data: services.assessment_update(
+            acting_user=request.user, assessment=assessment, **data
+        ),
+        subject=assessment,
+    )  # fmt: skip

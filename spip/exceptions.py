@@ -22,3 +22,18 @@ class SpipError(Exception):
 
 class NotAllowed(SpipError):
     default_message = _("You are not allowed to do this.")
+
+
+class ConcurrentEdit(SpipError):
+    """Someone else saved the record since it was read: nothing was overwritten. `changes`
+    lists (field label, value now saved) so the user sees what the other person changed."""
+
+    def __init__(self, changes: list[tuple[str, str]], current_version: int) -> None:
+        self.changes = changes
+        self.current_version = current_version
+        details = "; ".join(f"{label} : {value}" for label, value in changes)
+        message = _(
+            "Someone else saved this record while you were editing it (%(details)s). Your "
+            "changes were not saved: they are still below; check them and save again."
+        ) % {"details": details or _("no visible change")}
+        super().__init__(message)

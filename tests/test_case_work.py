@@ -258,3 +258,100 @@ def test_transfer_revokes_the_old_branch_and_tells_the_receiving_director(client
     client.force_login(world.other_director)
     page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
     assert "déménagement" in page  # the history travels with the case
+
+
+@pytest.mark.parametrize("target", ["case", "obligation", "assessment"])
+def test_concurrent_edit_from_two_connections_is_refused_with_nothing_lost(
+    client, world, cases, target
+):
+    from django.test import Client
+
+    from cases.models import IntensityLevel
+
+    url, first, second, read = {
+        "case": (
+            reverse("cases:update", args=[cases.own.pk]),
+            {"intensity": IntensityLevel.objects.get(code="renforcee").pk,
+             "intensity_reason": "manquements répétés"},
+            {"intensity": IntensityLevel.objects.get(code="allegee").pk,
+             "intensity_reason": "bonne évolution"},
+            lambda: cases.own.__class__.objects.get(pk=cases.own.pk).intensity_reason,
+        ),
+        "obligation": (
+            reverse("cases:obligation_update", args=[cases.obligations["own"].pk]),
+            {"details": "CSAPA de Montluçon", "check_interval_days": "30"},
+            {"details": "médecin traitant", "check_interval_days": "60"},
+            lambda: cases.obligations["own"].__class__.objects.get(
+                pk=cases.obligations["own"].pk).details,
+        ),
+        "assessment": (
+            reverse("cases:assessment_update", args=[cases.assessments["own"].pk]),
+            {"housing": "logement social", "plan": "maintien du logement"},
+            {"housing": "sans domicile", "plan": "hébergement d’urgence"},
+            lambda: cases.assessments["own"].__class__.objects.get(
+                pk=cases.assessments["own"].pk).housing,
+        ),
+    }[target]  # fmt: skip
+    adviser, director = Client(), Client()
+    adviser.force_login(world.adviser)
+    director.force_login(world.director)
+    for browser in (adviser, director):  # both read the record at the same version
+        assert 'name="version" value="1"' in browser.get(url).content.decode()
+    assert adviser.post(url, first | {"version": "1"}).status_code == 302
+    refused = director.post(url, second | {"version": "1"})
+    assert refused.status_code == 200
+    page = refused.content.decode()
+    assert "Quelqu’un d’autre a enregistré" in page
+    field = {"case": "intensity_reason", "obligation": "details", "assessment": "housing"}[target]
+    assert first[field] in page  # what the adviser saved is named in the message
+    assert second[field] in page  # the director's text is still in the form
+    assert read() == first[field]  # the record keeps the adviser's save
+    assert 'name="version" value="2"' in page
+    # Saving again, knowingly, replaces the adviser's version.
+    assert director.post(url, second | {"version": "2"}).status_code == 302
+    assert read() == second[field]
+
+
+def test_history_rows_for_each_service_and_shown_on_the_case_file(client, world, cases):
+    from cases import models
+
+    measure, obligation = cases.measures["own"], cases.obligations["own"]
+    client.force_login(world.adviser)
+    client.post(reverse("cases:update", args=[cases.own.pk]), {
+        "version": cases.own.version, "intensity": cases.own.intensity_id,
+        "intensity_reason": "évolution favorable",
+    })  # fmt: skip
+    services.measure_event_record(
+        acting_user=world.adviser, measure=measure, kind=legal.EventKind.SUSPENSION,
+        date=dt.date(2026, 3, 1), end_date=dt.date(2026, 3, 11), decision_reference="JAP 1",
+    )  # fmt: skip
+    services.proof_record(
+        acting_user=world.adviser, obligation=obligation, received_on=dt.date(2026, 2, 1),
+        compliant=True,
+    )  # fmt: skip
+    services.incident_record(
+        acting_user=world.adviser, measure=measure, occurred_on=dt.date(2026, 2, 2),
+        description="retard", response=models.Incident.Response.REMINDER,
+    )  # fmt: skip
+    services.obligation_lift(
+        acting_user=world.adviser, obligation=obligation, lifted_on=dt.date(2026, 3, 1),
+        reason="décision du JAP",
+    )  # fmt: skip
+    services.case_restrict(
+        acting_user=world.director, case=cases.own, restricted=True, reason="sensible"
+    )
+    for model in ("Person", "Case", "Measure", "MeasureEvent", "Obligation", "Proof",
+                  "Incident", "Assessment", "WorkPlacement"):  # fmt: skip
+        assert getattr(models, f"{model}History").objects.exists(), model
+    case_rows = models.CaseHistory.objects.filter(pgh_obj=cases.own).order_by("pgh_id")
+    assert case_rows.filter(pgh_label="update").count() >= 2
+    page = client.get(reverse("cases:detail", args=[cases.own.pk])).content.decode()
+    history = page[page.index('id="history"') :]
+    assert "évaluation → évolution favorable" in history  # before → after, from the form
+    assert str(world.adviser) in history  # who, from the request
+    assert "Accès restreint : False → True" in history
+    client.force_login(world.secretary)  # identity only: no history
+    assert (
+        'id="history"'
+        not in client.get(reverse("cases:detail", args=[cases.own.pk])).content.decode()
+    )

@@ -64,6 +64,44 @@ MATRIX = [
     Row("GET", "admin:spip_court_changelist", admin_only()),
     Row("GET", "admin:spip_department_changelist", admin_only()),
     Row("GET", "admin:spip_partner_changelist", admin_only()),
+    # The director's allocation page: staff who may know it exists get 403, clerks and
+    # partners 404. Case and adviser ids here match nothing (every director: 404); the
+    # answers on real cases are in test_director.
+    Row(
+        "GET",
+        "cases:director_caseloads",
+        everyone(403) | {"director": 200, "other_director": 200, "clerk": 404, "partner": 404},
+    ),
+    Row(
+        "GET",
+        "cases:director_substitutes",
+        everyone(403) | {"director": 200, "other_director": 200, "clerk": 404, "partner": 404},
+    ),
+    Row(
+        "POST",
+        "cases:director_substitutes",
+        everyone(403) | {"director": 200, "other_director": 200, "clerk": 404, "partner": 404},
+    ),
+    Row(
+        "GET",
+        "cases:director_adviser",
+        everyone(403) | {"director": 404, "other_director": 404, "clerk": 404, "partner": 404},
+        kwargs={"adviser_id": 0},
+    ),
+    Row(
+        "POST",
+        "cases:director_assign",
+        everyone(403) | {"director": 404, "other_director": 404, "clerk": 404, "partner": 404},
+        kwargs={"case_id": 0},
+    ),
+    Row("GET", "cases:director_assign", everyone(405), kwargs={"case_id": 0}),
+    Row(
+        "POST",
+        "cases:director_close",
+        everyone(403) | {"director": 404, "other_director": 404, "clerk": 404, "partner": 404},
+        kwargs={"case_id": 0},
+    ),
+    Row("GET", "cases:director_close", everyone(405), kwargs={"case_id": 0}),
 ]
 
 

@@ -1,0 +1,159 @@
+"""The director's allocation page (`/director/caseloads/`) and its actions: assigning a case
+from the unassigned queue, substitutes for a leave, closing a case whose measures are over.
+
+Directors only: an admin, adviser or secretary is told no (403: staff who may know the page
+exists), a clerk or partner never learns it exists (404). Cases are fetched through
+`cases.policy`, so another branch's director gets 404 on them.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from cases import allocation, services
+from cases.director_forms import CloseForm, QueueAssignForm, SubstituteForm
+from cases.forms import apply_domain_error
+from cases.legal import MeasureKind
+from cases.models import Case, IntensityLevel
+from cases.policy import Access, case_for_user
+from spip.exceptions import NotAllowed, SpipError
+from spip.models import Role
+
+PAGE = "cases:director_caseloads"
+
+
+def _directors_only(request: HttpRequest) -> None:
+    if request.user.role in (Role.CLERK, Role.PARTNER):
+        raise Http404
+    if request.user.role != Role.DIRECTOR:
+        raise PermissionDenied
+
+
+def _run(form: Any, action: Any) -> bool:
+    """Validate, call the service, and put its domain error on the form; True when done."""
+    if not form.is_valid():
+        return False
+    try:
+        action(form.cleaned_data)
+    except NotAllowed:
+        raise PermissionDenied from None
+    except SpipError as error:
+        apply_domain_error(form, error)
+        return False
+    return True
+
+
+def _form_page(
+    request: HttpRequest, form: Any, title: str, action_url: str, case: Case | None = None
+) -> HttpResponse:
+    return render(
+        request,
+        "cases/director/form.html",
+        {"form": form, "title": title, "action_url": action_url, "case": case},
+    )
+
+
+@require_GET
+def caseloads(request: HttpRequest) -> HttpResponse:
+    _directors_only(request)
+    page = allocation.allocation_page(request.user, as_of=timezone.localdate())
+    context = {
+        "page": page,
+        "substitute_form": SubstituteForm(director=request.user),
+        "kind_weights": [(MeasureKind(k).label, w) for k, w in allocation.KIND_WEIGHTS.items()],
+        "intensity_factors": [
+            (level.label, allocation.intensity_factor(level.code))
+            for level in IntensityLevel.objects.all()
+        ],
+    }
+    return render(request, "cases/director/caseloads.html", context)
+
+
+@require_GET
+def adviser_caseload(request: HttpRequest, adviser_id: int) -> HttpResponse:
+    """One adviser's open cases, heaviest first, each with a link to reassign it."""
+    _directors_only(request)
+    adviser = get_object_or_404(
+        allocation.branch_advisers(list(request.user.directed_branches.all())), pk=adviser_id
+    )
+    cases = allocation.adviser_cases(request.user, adviser, as_of=timezone.localdate())
+    total = sum((case.weight for case in cases), Decimal(0))
+    return render(
+        request,
+        "cases/director/adviser.html",
+        {"adviser": adviser, "cases": cases, "total": total, "target": allocation.TARGET_LOAD},
+    )
+
+
+@require_POST
+def queue_assign(request: HttpRequest, case_id: int) -> HttpResponse:
+    _directors_only(request)
+    case, _access = case_for_user(request.user, case_id, Access.WRITE)
+    form = QueueAssignForm(request.POST, branch=case.branch)
+    assigned = _run(
+        form, lambda data: services.case_assign(acting_user=request.user, case=case, **data)
+    )
+    if not assigned:
+        url = reverse("cases:director_assign", kwargs={"case_id": case.pk})
+        return _form_page(request, form, _("Assign the case"), url, case)
+    messages.success(
+        request,
+        _("Case %(number)s assigned to %(adviser)s.")
+        % {"number": case.number, "adviser": form.cleaned_data["adviser"]},
+    )
+    return redirect(PAGE)
+
+
+@require_http_methods(["GET", "POST"])
+def substitutes(request: HttpRequest) -> HttpResponse:
+    _directors_only(request)
+    form = SubstituteForm(request.POST or None, director=request.user)
+    granted: list[Case] = []
+
+    def set_substitute(data: dict[str, Any]) -> None:
+        granted.extend(services.case_substitutes_set(acting_user=request.user, **data))
+
+    if request.method == "POST" and _run(form, set_substitute):
+        data = form.cleaned_data
+        messages.success(
+            request,
+            ngettext(
+                "%(substitute)s substitutes for %(absent)s until %(date)s on %(count)d case.",
+                "%(substitute)s substitutes for %(absent)s until %(date)s on %(count)d cases.",
+                len(granted),
+            )
+            % {
+                "substitute": data["substitute"],
+                "absent": data["absent"],
+                "date": formats.date_format(data["until"], "SHORT_DATE_FORMAT"),
+                "count": len(granted),
+            },
+        )
+        return redirect(PAGE)
+    return _form_page(request, form, _("Set a substitute"), reverse("cases:director_substitutes"))
+
+
+@require_POST
+def case_close(request: HttpRequest, case_id: int) -> HttpResponse:
+    _directors_only(request)
+    case, _access = case_for_user(request.user, case_id, Access.WRITE)
+    form = CloseForm(request.POST)
+    closed = _run(
+        form, lambda data: services.case_close(acting_user=request.user, case=case, **data)
+    )
+    if not closed:
+        url = reverse("cases:director_close", kwargs={"case_id": case.pk})
+        return _form_page(request, form, _("Close the case"), url, case)
+    messages.success(request, _("Case %(number)s closed.") % {"number": case.number})
+    return redirect(PAGE)
