@@ -374,3 +374,11 @@ class AssessmentUpdateForm(VersionedForm, AssessmentForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         del self.fields["assessed_on"]
+
+
+class MeasureUpdateForm(VersionedForm, MeasureForm):
+    """Correcting a measure: the kind stays (another kind is another measure)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].disabled = True

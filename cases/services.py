@@ -646,6 +646,39 @@ def case_update(
 
 
 @transaction.atomic
+def measure_update(
+    *, acting_user: User, measure: Measure, version: int, court_id: int,
+    terms: legal.MeasureTerms,
+) -> Measure:  # fmt: skip
+    """Correct what was recorded of a court decision (same kind), within the legal bounds;
+    the end date and status are recomputed with the judge's later decisions. Refused when
+    someone else saved the measure in the meantime."""
+    _require(acting_user, measure.case)
+    if terms.kind != measure.kind:
+        raise SpipError(_("The kind of a measure cannot change: add a new measure."), field="kind")
+    _terms_errors(terms)
+    used = COMMON_TERMS | legal.terms_fields(terms.kind)
+    changes: dict[str, Any] = {}
+    for name, value in vars(terms).items():
+        if name == "kind" or not hasattr(Measure, name):
+            continue
+        field = Measure._meta.get_field(name)
+        empty = None if field.null else field.get_default()
+        changes[name] = value if name in used and value is not None else empty
+    changes["tig_consent"] = bool(terms.tig_consent)
+    if changes.get("tig_hours") is not None:
+        changes["tig_hours"] = int(changes["tig_hours"])
+    events = _events(measure)
+    changes["end_date"] = _end_date(terms, events)
+    draft = Measure(**{**changes, "start_date": terms.start_date})
+    changes["status"] = _status(draft, events, timezone.localdate())
+    changes["court_id"] = court_id
+    return _save_versioned(
+        measure, acting_user=acting_user, expected_version=version, changes=changes
+    )
+
+
+@transaction.atomic
 def obligation_update(
     *, acting_user: User, obligation: Obligation, version: int, details: str,
     check_interval_days: int | None,

@@ -22,6 +22,7 @@ urlpatterns = [
     ),
     path("cases/<int:case_id>/measures/new/", views.measure_add, name="measure_add"),
     path("measures/<int:measure_id>/events/new/", views.measure_event, name="measure_event"),
+    path("measures/<int:measure_id>/edit/", views.measure_update, name="measure_update"),
     path("measures/<int:measure_id>/obligations/new/", views.obligation_add, name="obligation_add"),
     path("obligations/<int:obligation_id>/lift/", views.obligation_lift, name="obligation_lift"),
     path("obligations/<int:obligation_id>/proofs/new/", views.proof_add, name="proof_add"),

@@ -31,6 +31,7 @@ from cases.forms import (
     IntakeForm,
     LiftForm,
     MeasureForm,
+    MeasureUpdateForm,
     ObligationForm,
     ObligationUpdateForm,
     PlacementForm,
@@ -476,6 +477,27 @@ def case_update(request: HttpRequest, case_id: int) -> HttpResponse:
         request, case, form, _("Follow-up intensity"),
         lambda data: services.case_update(acting_user=request.user, case=case, **data),
     )  # fmt: skip
+
+
+@require_http_methods(["GET", "POST"])
+def measure_update(request: HttpRequest, measure_id: int) -> HttpResponse:
+    _case_roles_only(request)
+    measure, case = _measure_for(request, measure_id)
+    names = [name for name in MeasureUpdateForm.base_fields if name not in ("version", "court")]
+    initial = {name: getattr(measure, name) for name in names} | {
+        "version": measure.version, "court": measure.court_id,
+    }  # fmt: skip
+    form = MeasureUpdateForm(request.POST or None, initial=initial)
+
+    def save(data: dict[str, Any]) -> None:
+        version, court = data.pop("version"), data.pop("court")
+        values = {key: value for key, value in data.items() if value not in (None, "")}
+        services.measure_update(
+            acting_user=request.user, measure=measure, version=version, court_id=court.pk,
+            terms=legal.MeasureTerms(**values),
+        )  # fmt: skip
+
+    return _form_page(request, case, form, _("Correct the measure"), save, subject=measure)
 
 
 @require_http_methods(["GET", "POST"])

@@ -58,6 +58,7 @@ PAGES = [
     ("cases:incident_add", "measure", W, "GET", {}, 200),
     ("cases:assessment_add", "case", W, "GET", {}, 200),
     ("cases:update", "case", W, "GET", {}, 200),
+    ("cases:measure_update", "measure", W, "GET", {}, 200),
     ("cases:obligation_update", "obligation", W, "GET", {}, 200),
     ("cases:assessment_update", "assessment", W, "GET", {}, 200),
     # Evaluations are not for secretaries; a colleague states a reason on the case file first.

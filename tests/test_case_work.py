@@ -260,7 +260,7 @@ def test_transfer_revokes_the_old_branch_and_tells_the_receiving_director(client
     assert "déménagement" in page  # the history travels with the case
 
 
-@pytest.mark.parametrize("target", ["case", "obligation", "assessment"])
+@pytest.mark.parametrize("target", ["case", "measure", "obligation", "assessment"])
 def test_concurrent_edit_from_two_connections_is_refused_with_nothing_lost(
     client, world, cases, target
 ):
@@ -276,6 +276,17 @@ def test_concurrent_edit_from_two_connections_is_refused_with_nothing_lost(
             {"intensity": IntensityLevel.objects.get(code="allegee").pk,
              "intensity_reason": "bonne évolution"},
             lambda: cases.own.__class__.objects.get(pk=cases.own.pk).intensity_reason,
+        ),
+        "measure": (
+            reverse("cases:measure_update", args=[cases.measures["own"].pk]),
+            {"court": world.branch.court_id, "decision_date": "2025-12-01",
+             "final_date": "2025-12-11", "start_date": "2025-12-11", "recidivism": "none",
+             "prison_term_months": "6", "probation_months": "30"},
+            {"court": world.branch.court_id, "decision_date": "2025-12-01",
+             "final_date": "2025-12-11", "start_date": "2025-12-11", "recidivism": "none",
+             "prison_term_months": "8", "probation_months": "18"},
+            lambda: str(cases.measures["own"].__class__.objects.get(
+                pk=cases.measures["own"].pk).probation_months),
         ),
         "obligation": (
             reverse("cases:obligation_update", args=[cases.obligations["own"].pk]),
@@ -302,7 +313,8 @@ def test_concurrent_edit_from_two_connections_is_refused_with_nothing_lost(
     assert refused.status_code == 200
     page = refused.content.decode()
     assert "Quelqu’un d’autre a enregistré" in page
-    field = {"case": "intensity_reason", "obligation": "details", "assessment": "housing"}[target]
+    field = {"case": "intensity_reason", "measure": "probation_months", "obligation": "details",
+             "assessment": "housing"}[target]  # fmt: skip
     assert first[field] in page  # what the adviser saved is named in the message
     assert second[field] in page  # the director's text is still in the form
     assert read() == first[field]  # the record keeps the adviser's save
@@ -355,3 +367,20 @@ def test_history_rows_for_each_service_and_shown_on_the_case_file(client, world,
         'id="history"'
         not in client.get(reverse("cases:detail", args=[cases.own.pk])).content.decode()
     )
+
+
+def test_correcting_a_measure_recomputes_its_end_within_the_bounds(client, world, cases):
+    measure = cases.measures["own"]
+    client.force_login(world.adviser)
+    url = reverse("cases:measure_update", args=[measure.pk])
+    data = {"court": world.branch.court_id, "decision_date": "2025-12-01",
+            "final_date": "2025-12-11", "start_date": "2025-12-11", "recidivism": "none",
+            "prison_term_months": "6", "version": "1"}  # fmt: skip
+    page = client.post(url, data | {"probation_months": "40"}).content.decode()
+    assert "au plus 36 mois" in page and "CP 132-42" in page
+    measure.refresh_from_db()
+    assert measure.probation_months == 24 and measure.version == 1
+    assert client.post(url, data | {"probation_months": "18"}).status_code == 302
+    measure.refresh_from_db()
+    assert measure.end_date == dt.date(2027, 6, 11) and measure.version == 2
+    assert measure.kind == "probation"
