@@ -219,12 +219,18 @@ def _form_page(
     )
 
 
-@require_http_methods(["GET", "POST"])
-def case_assign(request: HttpRequest, case_id: int) -> HttpResponse:
+def _case_for_director(request: HttpRequest, case_id: int) -> Case:
+    """A case the signed-in director may change: allocation decisions are theirs."""
     _case_roles_only(request)
     case, _access = case_for_user(request.user, case_id, Access.WRITE)
     if request.user.role != Role.DIRECTOR:
         raise PermissionDenied
+    return case
+
+
+@require_http_methods(["GET", "POST"])
+def case_assign(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = _case_for_director(request, case_id)
     form = AssignForm(request.POST or None, branch=case.branch)
     return _form_page(
         request, case, form, _("Assign the case"),
@@ -234,10 +240,7 @@ def case_assign(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def case_restrict(request: HttpRequest, case_id: int) -> HttpResponse:
-    _case_roles_only(request)
-    case, _access = case_for_user(request.user, case_id, Access.WRITE)
-    if request.user.role != Role.DIRECTOR:
-        raise PermissionDenied
+    case = _case_for_director(request, case_id)
     form = RestrictForm(request.POST or None, case=case)
     return _form_page(
         request, case, form, _("Restrict access to the case"),
@@ -247,10 +250,7 @@ def case_restrict(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def case_transfer(request: HttpRequest, case_id: int) -> HttpResponse:
-    _case_roles_only(request)
-    case, _access = case_for_user(request.user, case_id, Access.WRITE)
-    if request.user.role != Role.DIRECTOR:
-        raise PermissionDenied
+    case = _case_for_director(request, case_id)
     form = TransferForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
         try:

@@ -176,3 +176,10 @@ def test_restricted_and_excluded_cases_are_absent_from_lists_and_search(client, 
         assert (cases.cases[situation].number in found) == visible, (who, name)
         if not visible:
             assert cases.cases[situation].number not in listing, (who, name)
+
+
+def test_case_page_title_names_the_case_only(client, world, cases):
+    client.force_login(world.adviser)
+    page = client.get(reverse("cases:detail", args=[cases.own.pk])).content.decode()
+    title = page[page.index("<title>") : page.index("</title>")]
+    assert title == f"<title>Dossier {cases.own.number} — SPIP"
