@@ -44,8 +44,9 @@ INTENSITY_FACTORS: dict[str, Decimal] = {
     "standard": Decimal("1"),
     "allegee": Decimal("0.5"),
 }
-# Standard-probation equivalents one full-time adviser can follow.
-TARGET_LOAD = Decimal(60)
+# Standard-probation equivalents one full-time adviser can follow (a branch setting: a
+# Montluçon adviser follows 60 to 75 people, many under reinforced or close follow-up).
+TARGET_LOAD = Decimal(90)
 LIST_LIMIT = 100  # rows of the queue and of the cases to close shown at once
 
 

@@ -5,13 +5,22 @@ each with a current measure, its obligations and proofs, and a follow-up intensi
 is fictitious: common French names drawn with a fixed seed, addresses in the Allier, phone
 numbers from the ranges ARCEP reserves for fiction, so that no reminder can reach anybody.
 
+Then the day-to-day case work: most community-work sentences (TIG) placed with a host of the
+partner directory, with hours done (most on pace, some behind), an assessment of the life
+spheres on about half of the files (a second one on some), incidents on about a tenth of the
+measures, three Montluçon files transferred to the other branches, a substitute for an
+adviser on leave, and a queue of recent referrals the Montluçon director has not assigned.
+
 Idempotent and safe after a partial run: identities do not depend on the day, so a run
 recognises the people already there by (birth name, first names, birth date) and only adds
 the missing ones. The rest of a new file is dated from today, so that the demo always shows
-current deadlines. Cases, measures, events and obligations go through `cases.services`
-(end dates computed, grants, access log). Proofs are inserted in bulk, with the access-log
-rows `proof_record` writes and within its rules (received in the past, period in order):
-one service call per proof would add a fifth to the seeding time, paid by every test that
+current deadlines. Case work is drawn per person with a seed of its own, and each kind of row
+(placement, assessment, incident, transfer, substitute) is added only where none exists yet.
+Everything goes through `cases.services` (end dates computed, grants, access log), except
+proofs and days of community work: they are inserted in bulk, with the access-log rows
+`proof_record` and `work_hours_record` write and within their rules (received or done in the
+past, period in order, no hours before the placement nor past the hours ordered): one
+service call per row would add some twenty seconds to the seeding, paid by every test that
 runs `seed_demo`.
 """
 
@@ -22,10 +31,12 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.apps import apps
 from django.db import transaction
+from django.db.models import Max, Prefetch
 from django.utils import timezone
 
 from cases import services
@@ -39,9 +50,20 @@ from cases.legal import (
     Recidivism,
     add_months,
 )
-from cases.models import Case, IntensityLevel, ObligationType, Person, Proof
+from cases.models import (
+    Case,
+    CaseUserObjectPermission,
+    Incident,
+    IntensityLevel,
+    Measure,
+    Obligation,
+    ObligationType,
+    Person,
+    Proof,
+    WorkHours,
+)
 from cases.reference import load_reference_data
-from spip.models import AccessLog, Branch, Court, User
+from spip.models import AccessLog, Branch, Court, Partner, User
 
 # --- Who follows whom -------------------------------------------------------------------
 
@@ -200,7 +222,7 @@ def _fold(text: str) -> str:
 @dataclass(frozen=True)
 class Identity:
     branch: str
-    adviser: str
+    adviser: str  # "" while the file waits in the director's queue
     birth_name: str
     first_names: str
     sex: str
@@ -220,12 +242,21 @@ class Identity:
     def key(self) -> tuple[str, str, date]:
         return (self.birth_name, self.first_names, self.birth_date)
 
+    @property
+    def seed(self) -> str:
+        return "|".join(map(str, self.key))
+
     def person_data(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in services.PERSON_FIELDS}
 
 
+# Recent referrals (saisines) at Montluçon that no adviser follows yet: the director's queue.
+QUEUE_SIZE = 8
+
+
 def identities() -> list[Identity]:
-    """Every demo person, the same on every run and every day."""
+    """Every demo person, the same on every run and every day: the advisers' caseloads, then
+    the Montluçon queue."""
     rng = _rng("spip-allier-demo-people")
     taken: set[tuple[str, date]] = set()
     phones: set[str] = set()
@@ -238,6 +269,12 @@ def identities() -> list[Identity]:
             for index, adviser in enumerate(advisers)
         ]
         people.extend(_mark_sensitive(rng, plan, branch_people))
+    # Drawn after the caseloads, so that adding them changed nobody already there.
+    queue_rng = _rng("spip-allier-demo-queue")
+    people.extend(
+        _identity(queue_rng, PLANS[0], "", PLANS[0].size + index, taken, phones)
+        for index in range(QUEUE_SIZE)
+    )
     return people
 
 
@@ -651,6 +688,33 @@ def _file(identity: Identity, today: date) -> FilePlan:
     return FilePlan(opened_on, intensity, reason, review, measures)
 
 
+QUEUE_MIX = (
+    (MeasureKind.PROBATION, 50), (MeasureKind.TIG, 25), (MeasureKind.DDSE_SENTENCE, 10),
+    (MeasureKind.COURSE, 15),
+)  # fmt: skip
+
+
+def _queue_file(identity: Identity, today: date) -> FilePlan:
+    """A referral received in the last weeks, for a judgment of the last months: not yet
+    assigned, so not yet assessed (standard intensity until the adviser's evaluation)."""
+    rng = _rng(identity.seed + "|queue")
+    kind = _weighted(rng, QUEUE_MIX)
+    while True:
+        main = _measure(rng, kind, today)
+        assert main.terms.decision_date
+        if main.terms.decision_date >= today - timedelta(days=100):
+            break
+    main.events = []
+    if kind in CONTROL_MEASURE_KINDS:
+        options = PROFILES[_weighted(rng, PROFILE_MIX)]["obligations"]
+        main.obligations = [options[0], *rng.sample(options[1:], rng.randint(0, 2))]
+    opened_on = min(today, main.terms.decision_date + timedelta(days=rng.randint(5, 30)))
+    return FilePlan(
+        opened_on, "standard", "Évaluation initiale à faire par le conseiller désigné",
+        opened_on + timedelta(days=90), [main],
+    )  # fmt: skip
+
+
 def _proofs(rng: random.Random, obligation: Any, adviser: User, today: date) -> Iterator[Proof]:
     """Up to four proofs, one per check interval: most up to date, some overdue (the last
     one older than the interval), a few judged not compliant."""
@@ -717,19 +781,31 @@ def seed_cases(
     }
     proofs: list[Proof] = []
     for person in missing:
-        proofs.extend(_seed_file(person, _file(person, today), today, context))
-    Proof.objects.bulk_create(proofs)
-    AccessLog.objects.bulk_create(
-        AccessLog(
-            user_id=proof.recorded_by_id,
-            action=AccessLog.Action.CREATE,
-            object_type=Proof._meta.label_lower,
-            object_id=str(proof.pk),
-        )
-        for proof in proofs
-    )
+        plan = _queue_file(person, today) if not person.adviser else _file(person, today)
+        proofs.extend(_seed_file(person, plan, today, context))
+    _insert_logged(Proof, proofs, lambda proof: proof.recorded_by_id)
     stdout.write(
         f"Demo case files: {len(missing)} created, {len(people) - len(missing)} already there."
+    )
+    created = _seed_case_work(people, today, department=department, context=context)
+    stdout.write(
+        "Demo case work created: "
+        + ", ".join(f"{count} {what}" for what, count in created.items())
+        + "."
+    )
+
+
+def _insert_logged(model: Any, rows: list[Any], user_id: Any) -> None:
+    """Insert rows in bulk with the creation entry the service writes for each."""
+    model.objects.bulk_create(rows)
+    AccessLog.objects.bulk_create(
+        AccessLog(
+            user_id=user_id(row),
+            action=AccessLog.Action.CREATE,
+            object_type=model._meta.label_lower,
+            object_id=str(row.pk),
+        )
+        for row in rows
     )
 
 
@@ -740,12 +816,14 @@ def _seed_file(
     return the proofs to insert."""
     rng = _rng("|".join(map(str, person.key)) + "|files")
     users = context["users"]
-    adviser: User = users[person.adviser]
     branch: Branch = context["branches"][person.branch]
     director: User = context["directors"][person.branch]
     # The adviser does the intake (case_open gives them the case); the director restricts.
+    # A referral in the queue is opened by the director, with no adviser.
+    adviser: User | None = users.get(person.adviser)
+    actor = adviser or director
     case = services.case_open(
-        acting_user=adviser, branch=branch, opened_on=plan.opened_on,
+        acting_user=actor, branch=branch, adviser=adviser, opened_on=plan.opened_on,
         intensity=context["intensities"][plan.intensity], intensity_reason=plan.intensity_reason,
         intensity_review_on=plan.intensity_review_on, person_data=person.person_data(),
     )  # fmt: skip
@@ -754,16 +832,17 @@ def _seed_file(
     for measure_plan in plan.measures:
         court = branch.court if rng.random() < 0.9 else rng.choice(context["courts"])
         measure = services.measure_add(
-            acting_user=adviser, case=case, court_id=court.pk, terms=measure_plan.terms
+            acting_user=actor, case=case, court_id=court.pk, terms=measure_plan.terms
         )
         for event in measure_plan.events:
-            services.measure_event_record(acting_user=adviser, measure=measure, **event)
+            services.measure_event_record(acting_user=actor, measure=measure, **event)
         for code, details in measure_plan.obligations:
             obligation = services.obligation_add(
-                acting_user=adviser, measure=measure, type=context["types"][code],
+                acting_user=actor, measure=measure, type=context["types"][code],
                 imposed_on=measure.start_date, details=details,
             )  # fmt: skip
-            proofs.extend(_proofs(rng, obligation, adviser, today))
+            if adviser is not None:  # nobody checks proofs before the case is assigned
+                proofs.extend(_proofs(rng, obligation, adviser, today))
     return proofs
 
 
@@ -775,3 +854,453 @@ def _restrict(case: Case, person: Identity, director: User, users: dict[str, Use
         excluded_staff=[users[name] for name in person.excluded],
         reason="Dossier sensible (démonstration)",
     )  # fmt: skip
+
+
+# --- Case work: community work, assessments, incidents, transfers, substitute --------------
+
+# Hosts of community work (TIG) in the partner directory, by the branch whose people they
+# take: (name, address, contact, [(post, tutor)]). Fictitious services and contacts.
+TIG_HOSTS: dict[str, tuple[tuple[str, str, str, tuple[tuple[str, str], ...]], ...]] = {
+    "Montluçon": (
+        ("Mairie de Domérat — services techniques", "Place de la Mairie, 03410 Domérat",
+         "Responsable des services techniques",
+         (("Entretien des espaces verts", "M. Gilbert Sauret"),
+          ("Peinture et petits travaux dans les bâtiments communaux", "M. Alain Vernet"))),
+        ("Ville de Montluçon — direction des espaces verts",
+         "Rue des Serres municipales, 03100 Montluçon", "Chef d'équipe des parcs et jardins",
+         (("Entretien des parcs et jardins", "Mme Josiane Tixier"),
+          ("Fleurissement et arrosage", "M. René Aufrère"))),
+        ("Restos du Cœur Montluçon", "Rue de la Presle, 03100 Montluçon",
+         "Responsable du centre de distribution",
+         (("Aide à la distribution alimentaire", "Mme Monique Lafaye"),
+          ("Tri et rangement des denrées", "M. Jean-Claude Pinet"))),
+        ("Ressourcerie du Pays montluçonnais", "Zone des Grises, 03100 Montluçon",
+         "Encadrant technique",
+         (("Tri et valorisation des objets donnés", "M. Cédric Desforges"),
+          ("Remise en état de petit mobilier", "M. Cédric Desforges"))),
+        ("Centre communal d'action sociale de Commentry", "Rue Jean-Jaurès, 03600 Commentry",
+         "Directrice du CCAS",
+         (("Manutention pour l'épicerie solidaire", "Mme Odile Rougeron"),)),
+    ),
+    "Moulins-Yzeure": (
+        ("Mairie d'Yzeure — services techniques", "Place Jules-Ferry, 03400 Yzeure",
+         "Responsable de la voirie",
+         (("Entretien de la voirie et des espaces publics", "M. Serge Thuret"),)),
+        ("Secours populaire — comité de Moulins", "Rue de Bourgogne, 03000 Moulins",
+         "Secrétaire du comité",
+         (("Tri des vêtements et de la vaisselle donnés", "Mme Colette Brossard"),)),
+    ),
+    "Cusset": (
+        ("Ville de Cusset — espaces verts", "Rue de la Constitution, 03300 Cusset",
+         "Responsable des espaces verts",
+         (("Entretien des espaces verts", "M. Lionel Chapuis"),)),
+        ("Banque alimentaire — antenne de Vichy", "Rue de l'Industrie, 03200 Vichy",
+         "Coordinatrice des bénévoles",
+         (("Préparation des colis alimentaires", "Mme Agnès Pouzadoux"),)),
+    ),
+}  # fmt: skip
+
+
+def _tig_hosts(department: Any) -> dict[str, list[tuple[Partner, tuple[tuple[str, str], ...]]]]:
+    """The community-work hosts of each branch, created or brought up to date by name."""
+    hosts: dict[str, list[tuple[Partner, tuple[tuple[str, str], ...]]]] = {}
+    number = 20
+    for branch, entries in TIG_HOSTS.items():
+        for name, address, contact, posts in entries:
+            number += 1
+            partner, _ = Partner.objects.update_or_create(
+                department=department,
+                name=name,
+                defaults={
+                    "kind": Partner.Kind.TIG_HOST,
+                    "contact_name": contact,
+                    "phone": f"{FICTION_LANDLINE} {number:02d} {number * 3 % 100:02d}",
+                    "email": f"tig{number}@partenaires-allier.example",
+                    "address": address,
+                },
+            )
+            hosts.setdefault(branch, []).append((partner, posts))
+    return hosts
+
+
+SESSION_HOURS = (Decimal("3.5"), Decimal(4), Decimal(7), Decimal(7))
+
+
+def _work_sessions(
+    rng: random.Random, measure: Measure, started_on: date, today: date
+) -> list[tuple[date, Decimal]]:
+    """Days worked since the placement began: on pace with the deadline for most, behind for
+    a third, nothing yet for a few, all the hours for some. Never more than ordered."""
+    assert measure.tig_hours and measure.end_date
+    ordered = Decimal(measure.tig_hours)
+    span, elapsed = (measure.end_date - started_on).days, (today - started_on).days
+    if span <= 0 or elapsed <= 0:
+        return []
+    expected = ordered * elapsed / span
+    draw = rng.random()
+    if draw < 0.08:
+        target = ordered  # done: waits for the end-of-sentence report
+    elif draw < 0.60:
+        target = expected * Decimal(rng.uniform(0.9, 1.2))
+    elif draw < 0.92:
+        target = expected * Decimal(rng.uniform(0.2, 0.6))
+    else:
+        target = Decimal(0)  # the host has not called them in yet
+    target = min(target, ordered)
+    length = rng.choice(SESSION_HOURS)
+    hours = [length] * int(target // length)
+    if target == ordered and target % length:
+        hours.append(target % length)
+    workdays = [
+        started_on + timedelta(days=offset)
+        for offset in range(elapsed + 1)
+        if (started_on + timedelta(days=offset)).weekday() < 5
+    ]
+    hours = hours[: len(workdays)]
+    return list(zip(sorted(rng.sample(workdays, len(hours))), hours, strict=True))
+
+
+def _seed_work(
+    rng: random.Random, measure: Measure, actor: User, hosts: list[Any], today: date
+) -> tuple[int, list[WorkHours]]:
+    """Place a TIG with a host (most of them); return the placements made and the hours done
+    there, to insert."""
+    if measure.kind != MeasureKind.TIG or measure.placements.all():
+        return 0, []
+    if measure.start_date > today:
+        if rng.random() < 0.5:
+            return 0, []  # placed closer to the start
+        started_on = measure.start_date
+    elif rng.random() < 0.12:
+        return 0, []  # still looking for a host
+    else:
+        started_on = min(measure.start_date + timedelta(days=rng.randint(0, 30)), today)
+    host, posts = rng.choice(hosts)
+    post, tutor = rng.choice(posts)
+    placement = services.work_placement_add(
+        acting_user=actor, measure=measure, host=host, post=post, tutor=tutor,
+        started_on=started_on,
+    )  # fmt: skip
+    return 1, [
+        WorkHours(placement=placement, date=day, hours=hours, validated_by=actor)
+        for day, hours in _work_sessions(rng, measure, started_on, today)
+    ]
+
+
+# Assessment texts by life sphere: general ones, and ones that follow an obligation the
+# court ordered. Health follow-up says whether appointments are kept, never anything medical.
+SPHERE_TEXTS: dict[str, tuple[str, ...]] = {
+    "housing": (
+        "Locataire d'un T2, loyer à jour.",
+        "Hébergé chez sa mère depuis la séparation, cherche un logement.",
+        "Hébergé en CHRS ; demande de logement social déposée.",
+        "Vit avec sa compagne dans une maison dont elle est propriétaire.",
+        "Sans domicile stable, domicilié au CCAS.",
+        "Logement en foyer de jeunes travailleurs.",
+    ),
+    "work_training": (
+        "CDI d'agent de production depuis quatre ans.",
+        "Missions d'intérim régulières en logistique.",
+        "Demandeur d'emploi, inscrit à France Travail.",
+        "Formation de cariste en cours (fin prévue dans trois mois).",
+        "Sans emploi depuis deux ans, orienté vers un chantier d'insertion.",
+        "Artisan maçon à son compte, activité irrégulière.",
+    ),
+    "resources": (
+        "Salaire d'environ 1 400 € net par mois.",
+        "RSA et aide au logement.",
+        "Allocation chômage jusqu'à la fin de l'année.",
+        "Dettes locatives ; dossier de surendettement déposé.",
+        "Pas de ressources propres, aidé par sa famille.",
+    ),
+    "health_followup": (
+        "Pas d'obligation de soins ; déclare avoir un médecin traitant.",
+        "Aucun suivi ordonné.",
+    ),
+    "addictions": (
+        "Aucune consommation évoquée.",
+        "Dit avoir cessé toute consommation d'alcool depuis les faits.",
+        "Consommation de cannabis reconnue, dit vouloir arrêter.",
+        "Consommation d'alcool le week-end, abordée en entretien.",
+    ),
+    "family": (
+        "En couple, deux enfants de 4 et 7 ans.",
+        "Séparé ; voit ses enfants un week-end sur deux.",
+        "Vit seul, contacts réguliers avec sa sœur.",
+        "Père d'un enfant placé, visites médiatisées.",
+        "Vit chez ses parents, relations apaisées.",
+    ),
+    "social_ties": (
+        "Joue au football en club le dimanche.",
+        "Isolé, peu de relations hors de la famille.",
+        "Entourage amical lié aux faits, mise à distance travaillée en entretien.",
+        "Bénévole dans une association de quartier.",
+    ),
+    "relation_to_offence": (
+        "Reconnaît les faits mais en minimise la gravité.",
+        "Reconnaît les faits et exprime des regrets envers la victime.",
+        "Conteste en partie la décision, respecte néanmoins le cadre.",
+        "Reconnaît les faits ; prise de conscience en cours.",
+    ),
+    "levers": (
+        "Soutien familial ; motivé par la recherche d'un emploi.",
+        "Projet professionnel clair et réaliste.",
+        "Bonne adhésion au suivi, se présente à chaque convocation.",
+        "Très attaché à ses enfants, veut préserver ses droits de visite.",
+    ),
+    "plan": (
+        "Entretien mensuel ; vérifier les justificatifs ; orientation vers France Travail.",
+        "Accompagner la demande de logement avec le SIAO ; entretien toutes les trois semaines.",
+        "Travailler le rapport à la loi ; proposer un stage de citoyenneté.",
+        "Maintenir le rythme actuel ; envisager un allègement à la prochaine évaluation.",
+    ),
+}
+TEXTS_BY_OBLIGATION: dict[str, dict[str, tuple[str, ...]]] = {
+    "care": {
+        "health_followup": (
+            "Se rend aux rendez-vous du CSAPA ; attestations de présence remises.",
+            "Rendez-vous honorés de façon irrégulière : deux absences ce trimestre.",
+            "Premier rendez-vous pris, attestation de présence à fournir.",
+        ),
+    },
+    "compensation": {
+        "resources": (
+            "Salaire au SMIC ; verse 50 € par mois à la partie civile.",
+            "RSA ; versements à la partie civile interrompus depuis deux mois.",
+        ),
+    },
+    "family-charges": {
+        "family": ("Séparé, deux enfants ; pension alimentaire fixée par le JAF à 150 €.",),
+    },
+    "no-contact": {
+        "relation_to_offence": (
+            "Respecte l'interdiction de contact ; aucun signalement de la victime.",
+            "Dit comprendre l'interdiction de contact, l'évoque avec colère.",
+        ),
+    },
+    "dv-course": {
+        "plan": ("Stage de responsabilisation à programmer ; entretien tous les quinze jours.",),
+    },
+    "work-training": {
+        "plan": ("Justificatifs de recherche d'emploi mensuels ; atelier CV avec France Travail.",),
+    },
+}
+SECOND_ASSESSMENT_PLANS = (
+    "Évolution favorable depuis la dernière évaluation ; envisager un allègement du suivi.",
+    "Situation fragilisée depuis la dernière évaluation ; rapprocher les entretiens.",
+    "Point d'étape à six mois : maintenir le rythme du suivi.",
+)
+# Spheres that often change between two assessments.
+CHANGING_SPHERES = ("housing", "work_training", "resources", "social_ties")
+
+
+def _assessment_texts(
+    rng: random.Random, codes: set[str], tig: bool, previous: dict[str, str] | None
+) -> dict[str, str]:
+    """One text per sphere, following the obligations ordered; a later assessment keeps
+    most of the previous one and updates a sphere or two."""
+    texts = dict(previous or {})
+    spheres = rng.sample(CHANGING_SPHERES, 2) if previous else list(SPHERE_TEXTS)
+    for sphere in spheres:
+        options = [
+            text
+            for code in sorted(codes)
+            for text in TEXTS_BY_OBLIGATION.get(code, {}).get(sphere, ())
+        ]
+        texts[sphere] = rng.choice(options or SPHERE_TEXTS[sphere])
+    if previous:
+        texts["plan"] = rng.choice(SECOND_ASSESSMENT_PLANS)
+    elif tig:
+        plan = texts["plan"]
+        texts["plan"] = f"Suivre l'exécution du TIG avec le tuteur ; {plan[0].lower()}{plan[1:]}"
+    return texts
+
+
+def _seed_assessments(rng: random.Random, case: Case, actor: User, today: date) -> int:
+    """An assessment a few weeks after the referral on about half of the files, and a
+    second one some months later on some; each planned for review six months on."""
+    if case.assessments.all() or rng.random() >= 0.55:
+        return 0
+    first = case.opened_on + timedelta(days=rng.randint(10, 45))
+    if first > today:
+        return 0
+    days = [first]
+    second = first + timedelta(days=rng.randint(150, 240))
+    if second <= today and rng.random() < 0.5:
+        days.append(second)
+    measures = case.measures.all()
+    codes = {o.type.code for m in measures for o in m.obligations.all() if not o.automatic}
+    tig = any(m.kind == MeasureKind.TIG for m in measures)
+    texts = None
+    for day in days:
+        texts = _assessment_texts(rng, codes, tig, texts)
+        services.assessment_record(
+            acting_user=actor, case=case, assessed_on=day, review_on=day + timedelta(days=182),
+            **texts,
+        )  # fmt: skip
+    return len(days)
+
+
+BREACHES: dict[str, tuple[str, ...]] = {
+    "care": ("Attestation de présence aux soins non remise malgré une relance.",
+             "Deux rendez-vous au CSAPA manqués sans prévenir."),
+    "compensation": ("Aucun versement à la partie civile depuis deux mois.",),
+    "work-training": ("Aucun justificatif de recherche d'emploi depuis la dernière convocation.",),
+    "no-contact": ("La victime signale des messages reçus de sa part.",),
+    "no-bars": ("Contrôlé par la police dans un débit de boissons.",),
+    "residence": ("Changement d'adresse non signalé au service.",),
+    "family-charges": ("Pension alimentaire impayée depuis trois mois selon l'autre parent.",),
+    "no-appearing": ("Interpellé dans le quartier où il lui est interdit de paraître.",),
+}  # fmt: skip
+BREACHES_BY_KIND: dict[str, tuple[str, ...]] = {
+    MeasureKind.TIG: ("Absent à sa demi-journée de TIG sans prévenir le tuteur.",
+                      "Retards répétés signalés par le tuteur du TIG."),
+    MeasureKind.DDSE_SENTENCE: ("Retour au domicile après l'heure fixée (alarme de 40 minutes).",),
+    MeasureKind.DDSE_ADJUSTMENT: ("Sortie hors des horaires autorisés, alarme de dépassement.",),
+    MeasureKind.SEMI_LIBERTY: ("Retour tardif au centre de semi-liberté.",),
+}  # fmt: skip
+MISSED_APPOINTMENT = (
+    "Absent à la convocation, sans justificatif.",
+    "Ne s'est pas présenté au rendez-vous ; joint par téléphone, sans explication.",
+)
+RESPONSES = list(Incident.Response)  # the ladder, in order
+
+
+def _seed_incidents(rng: random.Random, measure: Measure, actor: User, today: date) -> int:
+    """Incidents on about a tenth of the measures under way: one usually, answered by a
+    reminder of the obligations; a few that climb the ladder up to a report to the judge."""
+    if measure.incidents.all() or rng.random() >= 0.12:
+        return 0
+    begin = measure.start_date + timedelta(days=14)
+    if begin >= today:
+        return 0
+    count = _weighted(rng, ((1, 65), (2, 25), (3, 10)))
+    offsets = sorted(rng.sample(range((today - begin).days + 1), count))
+    rung = 0 if count > 1 else _weighted(rng, ((0, 65), (1, 28), (2, 7)))
+    obligations = [o for o in measure.obligations.all() if o.type.code in BREACHES]
+    for index, offset in enumerate(offsets):
+        obligation = rng.choice(obligations) if obligations and rng.random() < 0.6 else None
+        if obligation is not None:
+            description = rng.choice(BREACHES[obligation.type.code])
+        else:
+            description = rng.choice(BREACHES_BY_KIND.get(measure.kind, MISSED_APPOINTMENT))
+        services.incident_record(
+            acting_user=actor, measure=measure, occurred_on=begin + timedelta(days=offset),
+            description=description, response=RESPONSES[min(rung + index, 2)],
+            obligation=obligation,
+        )  # fmt: skip
+    return count
+
+
+# Montluçon files moved to another branch: (receiving branch, reason). The first one is
+# assigned there at once; the others wait in the receiving director's queue.
+TRANSFERS = (
+    ("Moulins-Yzeure", "Déménagement à Yzeure pour un emploi ; justificatif de domicile fourni"),
+    ("Cusset", "Installé à Vichy chez sa compagne ; suivi à reprendre par l'antenne de Cusset"),
+    ("Moulins-Yzeure", "Hébergé chez ses parents à Moulins depuis sa séparation"),
+)
+TRANSFER_ASSIGNMENT = "Reprise du suivi après dessaisissement de l'antenne de Montluçon"
+# (absent adviser, substitute, days of leave left, reason)
+SUBSTITUTION = ("cpip.chevalier", "cpip.fabre", 9, "Congés annuels")
+
+
+def transferred(people: list[Identity]) -> list[tuple[Identity, str, str]]:
+    """The Montluçon people whose file moves (neither the demo adviser's nor a sensitive
+    one), with the receiving branch and the reason."""
+    candidates = [
+        person
+        for person in people
+        if person.branch == PLANS[0].name
+        and person.adviser not in ("", PLANS[0].caseloads[0][0])
+        and not (person.restricted or person.excluded)
+    ]
+    chosen = _rng("spip-allier-demo-transfers").sample(candidates, len(TRANSFERS))
+    return [(person, *transfer) for person, transfer in zip(chosen, TRANSFERS, strict=True)]
+
+
+def _seed_case_work(
+    people: list[Identity], today: date, *, department: Any, context: dict[str, Any]
+) -> dict[str, int]:
+    """Add the case work each file does not have yet (see the module doc); return what was
+    created, by kind."""
+    hosts = _tig_hosts(department)
+    directors: dict[str, User] = context["directors"]
+    users: dict[str, User] = context["users"]
+    by_key = {person.key: person for person in people}
+    cases = (
+        Case.objects.filter(person__birth_date__in={p.birth_date for p in people})
+        .select_related("person", "branch", "adviser")
+        .prefetch_related(
+            Prefetch(
+                "measures",
+                queryset=Measure.objects.order_by("id").prefetch_related(
+                    "placements", "incidents", Prefetch(
+                        "obligations", queryset=Obligation.objects.select_related("type")
+                    ),
+                ),
+            ),
+            "assessments",
+            "transfers",
+        )
+        .order_by("id")
+    )  # fmt: skip
+    files: dict[tuple[str, str, date], Case] = {}
+    for case in cases:
+        person = case.person
+        files.setdefault((person.birth_name, person.first_names, person.birth_date), case)
+    created = dict.fromkeys(
+        ("placements", "days of community work", "assessments", "incidents", "transfers",
+         "substitute grants"), 0,
+    )  # fmt: skip
+    hours: list[WorkHours] = []
+    for key, case in files.items():
+        person = by_key.get(key)
+        if person is None or not person.adviser:
+            continue  # not a demo file, or a referral nobody follows yet
+        actor = case.adviser or directors[case.branch.name]
+        # A generator per kind of row, so that what one run skips does not shift the others.
+        for number, measure in enumerate(case.measures.all()):
+            rng = _rng(f"{person.seed}|work|{number}")
+            placements, days = _seed_work(rng, measure, actor, hosts[case.branch.name], today)
+            created["placements"] += placements
+            hours.extend(days)
+            rng = _rng(f"{person.seed}|incidents|{number}")
+            created["incidents"] += _seed_incidents(rng, measure, actor, today)
+        rng = _rng(f"{person.seed}|assessments")
+        created["assessments"] += _seed_assessments(rng, case, actor, today)
+    # In bulk, like the proofs: as `work_hours_record` would write them (see the module doc).
+    _insert_logged(WorkHours, hours, lambda entry: entry.validated_by_id)
+    created["days of community work"] = len(hours)
+    for person, to_branch, reason in transferred(people):
+        case = files[person.key]
+        if case.transfers.all():
+            continue
+        services.case_transfer(
+            acting_user=directors[case.branch.name], case=case,
+            to_branch=context["branches"][to_branch], reason=reason,
+        )  # fmt: skip
+        created["transfers"] += 1
+        if (to_branch, reason) == TRANSFERS[0]:
+            receiving = next(plan for plan in PLANS if plan.name == to_branch)
+            services.case_assign(
+                acting_user=directors[to_branch], case=case,
+                adviser=users[receiving.caseloads[0][0]], reason=TRANSFER_ASSIGNMENT,
+            )  # fmt: skip
+    created["substitute grants"] = _seed_substitute(users, directors, today)
+    return created
+
+
+def _seed_substitute(users: dict[str, User], directors: dict[str, User], today: date) -> int:
+    """A Montluçon adviser on leave for a few more days, replaced by a colleague. While the
+    substitution lasts, a run only extends it to a file recreated since (the service skips
+    the files already granted); once it is over, a run sets a new one."""
+    absent, substitute, days, reason = SUBSTITUTION
+    in_place = CaseUserObjectPermission.objects.filter(
+        user=users[substitute], content_object__adviser=users[absent], valid_until__gte=today
+    ).aggregate(until=Max("valid_until"))["until"]
+    granted = services.case_substitutes_set(
+        acting_user=directors[PLANS[0].name], absent=users[absent],
+        substitute=users[substitute], until=in_place or today + timedelta(days=days),
+        reason=reason,
+    )  # fmt: skip
+    return len(granted)

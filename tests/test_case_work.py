@@ -96,7 +96,7 @@ def test_case_file_shows_progress_and_pace(client, world, tig):
     # 56 hours left, deadline 12/09/2027 (18 months from 12/03/2026): 41.7 weeks → 1.5 h a week.
     assert "14 sur 70 heures effectuées, 56 restantes" in page
     assert "12/09/2027" in page
-    assert "Rythme nécessaire pour finir à temps : 1,5 heure par semaine." in page
+    assert "Rythme nécessaire pour finir à temps : 1,5 h par semaine." in page
     for day in (6, 7):
         services.work_hours_record(
             acting_user=world.adviser, placement=placement, date=dt.date(2026, 5, day),

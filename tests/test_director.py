@@ -114,8 +114,8 @@ def test_caseloads_page_shows_loads_against_the_target(client_for, world, refere
     assert response.status_code == 200
     content = response.content.decode()
     # The meter's numbers stay machine-readable whatever the language ("4.5", not "4,5").
-    assert 'value="4.5' in content and 'high="60"' in content
-    assert "4,5 / 60" in content
+    assert 'value="4.5' in content and f'high="{allocation.TARGET_LOAD}"' in content
+    assert f"4,5 / {allocation.TARGET_LOAD}" in content
     assert "style=" not in content  # the CSP forbids inline styles
     assert reverse("cases:director_adviser", args=[world.adviser.pk]) in content
 
