@@ -558,6 +558,12 @@ def incident_record(
 ASSESSMENT_FIELDS = (*Assessment.SPHERES, "review_on")
 
 
+def _check_sphere_names(spheres: dict[str, Any]) -> None:
+    unknown = set(spheres) - set(ASSESSMENT_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown assessment fields: {sorted(unknown)}")
+
+
 @transaction.atomic
 def assessment_record(
     *, acting_user: User, case: Case, assessed_on: date, **spheres: Any
@@ -569,9 +575,7 @@ def assessment_record(
     review_on = spheres.get("review_on")
     if review_on and review_on <= assessed_on:
         raise SpipError(_("The review comes after the assessment."), field="review_on")
-    unknown = set(spheres) - set(ASSESSMENT_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown assessment fields: {sorted(unknown)}")
+    _check_sphere_names(spheres)
     assessment = Assessment.objects.create(
         case=case, assessed_on=assessed_on, author=acting_user, **spheres
     )
@@ -700,9 +704,7 @@ def assessment_update(
     review_on = spheres.get("review_on")
     if review_on and review_on <= assessment.assessed_on:
         raise SpipError(_("The review comes after the assessment."), field="review_on")
-    unknown = set(spheres) - set(ASSESSMENT_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown assessment fields: {sorted(unknown)}")
+    _check_sphere_names(spheres)
     return _save_versioned(
         assessment, acting_user=acting_user, expected_version=version, changes=spheres
     )

@@ -87,6 +87,11 @@ def case_list(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/case_list.html", context)
 
 
+def _stated_reason(request: HttpRequest, case: Case) -> str:
+    """The reason this user gave, this session, for opening a case outside their caseload."""
+    return request.session.get(REASONS_KEY, {}).get(str(case.pk), "")
+
+
 def _without_page(request: HttpRequest) -> str:
     params = request.GET.copy()
     params.pop("page", None)
@@ -98,7 +103,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     case, access = case_for_user(request.user, case_id, Access.IDENTITY)
     reason = ""
     if access == Access.READ_WITH_REASON:
-        reason = request.session.get(REASONS_KEY, {}).get(str(case.pk), "")
+        reason = _stated_reason(request, case)
         if not reason:
             return render(
                 request, "cases/access_reason.html", {"case": case, "form": AccessReasonForm()}
@@ -429,7 +434,7 @@ def assessment_detail(request: HttpRequest, assessment_id: int) -> HttpResponse:
         raise PermissionDenied
     reason = ""
     if access == Access.READ_WITH_REASON:
-        reason = request.session.get(REASONS_KEY, {}).get(str(case.pk), "")
+        reason = _stated_reason(request, case)
         if not reason:
             return redirect("cases:detail", case_id=case.pk)
     assessment = Assessment.objects.select_related("author").get(pk=assessment.pk)
@@ -449,9 +454,7 @@ def proof_file(request: HttpRequest, proof_id: int) -> FileResponse:
     case, access = case_for_user(request.user, proof.obligation.measure.case_id, Access.IDENTITY)
     if access < Access.READ_WITH_REASON:
         raise PermissionDenied
-    if access == Access.READ_WITH_REASON and not request.session.get(REASONS_KEY, {}).get(
-        str(case.pk)
-    ):
+    if access == Access.READ_WITH_REASON and not _stated_reason(request, case):
         raise PermissionDenied
     services.proof_file_download(acting_user=request.user, proof=proof)
     extension = proof.file.name.rsplit(".", 1)[-1]
