@@ -15,10 +15,12 @@ from django.db.models import Exists, OuterRef
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from cases import legal, selectors, services
+from cases.extensions import case_sections
 from cases.forms import (
     AccessReasonForm,
     AssessmentForm,
@@ -117,9 +119,15 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         "can_write": access >= Access.WRITE,
         "can_read_files": access >= Access.READ_WITH_REASON,
     }
+    today = timezone.localdate()
     if access == Access.IDENTITY:
+        context["sections"] = case_sections(case, request.user, access, today, identity_only=True)
         return render(request, "cases/case_identity.html", context)
-    context |= selectors.case_file(case)
+    context |= selectors.case_file(case, today=today)
+    context["sections"] = case_sections(case, request.user, access, today)
+    for section in context["sections"]:
+        context["timeline"].extend(section.timeline)
+    context["timeline"].sort(key=lambda entry: entry.day, reverse=True)
     context["history"] = selectors.case_history(case, context["measures"])
     context["can_assign"] = request.user.role == Role.DIRECTOR
     return render(request, "cases/case_detail.html", context)

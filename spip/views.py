@@ -11,11 +11,13 @@ from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from spip.forms import LoginForm, SpipPasswordChangeForm
+from spip.home import panels_for
 from spip.selectors import notification_list
 from spip.services import notification_mark_read
 
@@ -23,7 +25,8 @@ from spip.services import notification_mark_read
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     directed = list(user.directed_branches.all()) if user.role == "director" else []
-    return render(request, "spip/home.html", {"directed_branches": directed})
+    panels = panels_for(user, timezone.localdate())
+    return render(request, "spip/home.html", {"directed_branches": directed, "panels": panels})
 
 
 @login_not_required

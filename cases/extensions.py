@@ -1,0 +1,61 @@
+"""What the apps above `cases` add to a case file, without `cases` importing them.
+
+An app registers, in its `AppConfig.ready()`, a `CaseSection`: a template shown on the case
+file and a function that builds its context in a fixed number of queries. The function may
+return timeline entries, which join the case's timeline. Sections marked `identity=True` are
+also shown on the identity-and-agenda page that secretaries see; their function receives the
+viewer's access and must leave out whatever that access does not allow.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from cases.models import Case
+    from cases.policy import Access
+    from cases.selectors import TimelineEntry
+    from spip.models import User
+
+
+@dataclass
+class SectionContent:
+    """What one section shows on one case file."""
+
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+    timeline: list[TimelineEntry] = field(default_factory=list)
+
+
+SectionBuilder = Callable[["Case", "User", "Access", date], SectionContent | None]
+
+
+@dataclass(frozen=True)
+class CaseSection:
+    key: str
+    build: SectionBuilder
+    order: int
+    identity: bool = False
+
+
+_sections: dict[str, CaseSection] = {}
+
+
+def register_section(section: CaseSection) -> None:
+    _sections[section.key] = section
+
+
+def case_sections(
+    case: Case, user: User, access: Access, today: date, *, identity_only: bool = False
+) -> list[SectionContent]:
+    contents = []
+    for section in sorted(_sections.values(), key=lambda entry: entry.order):
+        if identity_only and not section.identity:
+            continue
+        content = section.build(case, user, access, today)
+        if content is not None:
+            contents.append(content)
+    return contents
