@@ -839,3 +839,29 @@ def case_close(*, acting_user: User, case: Case, closed_on: date, reason: str) -
             link=f"/cases/{case.pk}/",
         )
     return case
+
+
+# --- Proofs recorded by the workshops app -----------------------------------------------------
+
+
+@transaction.atomic
+def proof_record_on_completion(
+    *, acting_user: User, obligation: Obligation, received_on: date, note: str
+) -> Proof:
+    """Record the compliant proof of an obligation fulfilled by completing a workshop or a
+    course (the attendance rule was met; `workshops.services` checked who may record it).
+
+    The person who confirmed the last attendance may be a partner contributor, who has no
+    access to the case: the proof is recorded in the name of the case's adviser (or, for a
+    case without one, of the acting user) and the access log names who actually triggered
+    it, with the reason."""
+    case = obligation.measure.case
+    proof = Proof.objects.create(
+        obligation=obligation, received_on=received_on, compliant=True, note=note[:500],
+        recorded_by=case.adviser or acting_user,
+    )  # fmt: skip
+    access_log_record(
+        acting_user=acting_user, action=AccessLog.Action.CREATE, obj=proof,
+        reason=_("workshop completed"),
+    )  # fmt: skip
+    return proof

@@ -1,3 +1,5 @@
+"""Collective workshops, their sessions, enrolments and attendance."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -5,3 +7,20 @@ from django.utils.translation import gettext_lazy as _
 class WorkshopsConfig(AppConfig):
     name = "workshops"
     verbose_name = _("Collective workshops")
+
+    def ready(self) -> None:
+        from cases.extensions import CaseSection, register_section
+        from spip import home, navigation
+        from spip.demo import register
+        from spip.models import Role
+        from workshops.demo import seed_workshops
+        from workshops.extensions import case_section, facilitator_panel, partner_panel
+
+        navigation.register(
+            "workshops:list", _("Workshops"),
+            roles=[Role.ADVISER, Role.DIRECTOR, Role.PARTNER], order=40,
+        )  # fmt: skip
+        register_section(CaseSection(key="workshops", build=case_section, order=50))
+        home.register("workshops_partner", partner_panel)
+        home.register("workshops_facilitator", facilitator_panel)
+        register(seed_workshops)

@@ -1,0 +1,309 @@
+"""Workshops: enrolment without overbooking, the waiting list, attendance, completion with
+its attestation and proof, absences on the case, and the pages' query counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from cases import services as case_services
+from cases.models import Incident, ObligationType, Proof
+from spip.exceptions import NotAllowed, SpipError
+from spip.models import AccessLog, Notification
+from tests.pdfs import pdf_text
+from tests.test_workshops_fixtures import add_session, make_workshop, workshops_fixture  # noqa: F401
+from workshops import services, tasks
+from workshops.models import Attendance, Enrollment
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _private_files(settings, tmp_path):
+    settings.STORAGES = settings.STORAGES | {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                    "OPTIONS": {"location": tmp_path}},
+    }  # fmt: skip
+
+
+def _open_case(world, name: str, adviser=None):
+    from cases.models import IntensityLevel
+
+    return case_services.case_open(
+        acting_user=world.director, branch=world.branch, adviser=adviser or world.adviser,
+        opened_on=dt.date(2026, 1, 5), intensity=IntensityLevel.objects.get(code="standard"),
+        intensity_reason="évaluation",
+        person_data={"birth_name": name, "first_names": "Sam", "sex": "M",
+                     "birth_date": dt.date(1988, 2, 3)},
+    )  # fmt: skip
+
+
+def test_enrolment_waitlists_once_the_places_are_taken(world, cases, workshops):
+    workshop = workshops.workshop
+    workshop.capacity = 2
+    workshop.save(update_fields=["capacity"])
+    second = services.enrollment_create(
+        acting_user=world.adviser, workshop=workshop, case=_open_case(world, "Garcia")
+    )
+    third = services.enrollment_create(
+        acting_user=world.adviser, workshop=workshop, case=_open_case(world, "Lopez")
+    )
+    assert workshops.enrollment.status == Enrollment.Status.ENROLLED
+    assert second.status == Enrollment.Status.ENROLLED
+    assert third.status == Enrollment.Status.WAITLISTED
+    with pytest.raises(SpipError, match="déjà inscrite|already enrolled"):
+        services.enrollment_create(acting_user=world.adviser, workshop=workshop, case=cases.own)
+
+
+def test_only_the_cases_adviser_enrols_and_only_at_their_branch(world, cases, workshops):
+    with pytest.raises(NotAllowed):  # read-only on a colleague's case
+        services.enrollment_create(
+            acting_user=world.adviser, workshop=workshops.workshop, case=cases.cases["colleague"]
+        )
+    with pytest.raises(SpipError):
+        services.enrollment_create(
+            acting_user=world.other_adviser, workshop=workshops.workshop,
+            case=cases.cases["other_branch"],
+        )  # fmt: skip
+
+
+def test_a_freed_place_promotes_the_first_waiting_and_tells_their_adviser(world, cases, workshops):
+    workshop = workshops.workshop
+    workshop.capacity = 1
+    workshop.save(update_fields=["capacity"])
+    first_waiting = services.enrollment_create(
+        acting_user=world.colleague, workshop=workshop,
+        case=_open_case(world, "Garcia", adviser=world.colleague),
+    )  # fmt: skip
+    second_waiting = services.enrollment_create(
+        acting_user=world.adviser, workshop=workshop, case=_open_case(world, "Lopez")
+    )
+    assert first_waiting.status == second_waiting.status == Enrollment.Status.WAITLISTED
+    services.enrollment_drop(
+        acting_user=world.adviser, enrollment=workshops.enrollment, reason="a trouvé un emploi"
+    )
+    first_waiting.refresh_from_db()
+    second_waiting.refresh_from_db()
+    workshops.enrollment.refresh_from_db()
+    assert workshops.enrollment.status == Enrollment.Status.DROPPED
+    assert workshops.enrollment.reason == "a trouvé un emploi"
+    assert first_waiting.status == Enrollment.Status.ENROLLED
+    assert second_waiting.status == Enrollment.Status.WAITLISTED
+    note = Notification.objects.get(recipient=world.colleague)
+    assert first_waiting.case.number in note.message
+    assert note.link == f"/workshops/{workshop.pk}/"
+    assert not Notification.objects.filter(recipient=world.adviser).exists()
+
+
+def _course_with_obligation(world, cases):
+    obligation = case_services.obligation_add(
+        acting_user=world.adviser, measure=cases.measures["own"],
+        type=ObligationType.objects.get(code="citizenship-course"),
+        imposed_on=dt.date(2025, 12, 11),
+    )  # fmt: skip
+    today = timezone.localdate()
+    course = make_workshop(
+        world.director, world.branch, title="Stage de citoyenneté", kind="course",
+        course_kind="citizenship", min_sessions=2, contributors=[world.partner],
+        partners=[world.partner.partner], facilitators=[world.colleague],
+    )  # fmt: skip
+    first = add_session(world.director, course, today - dt.timedelta(days=14), "Valeurs")
+    second = add_session(world.director, course, today - dt.timedelta(days=7), "Droits")
+    enrollment = services.enrollment_create(
+        acting_user=world.adviser, workshop=course, case=cases.own, obligation=obligation
+    )
+    return obligation, course, (first, second), enrollment
+
+
+def test_completion_creates_the_attestation_and_the_proof_exactly_once(
+    world, cases, workshops, django_capture_on_commit_callbacks, monkeypatch
+):
+    queued = []
+    monkeypatch.setattr(tasks, "queue_attestation", queued.append)
+    obligation, course, (first, second), enrollment = _course_with_obligation(world, cases)
+    services.attendance_record(
+        acting_user=world.partner, session=first, enrollment=enrollment, status="present"
+    )
+    enrollment.refresh_from_db()
+    assert enrollment.status == Enrollment.Status.ENROLLED
+    with django_capture_on_commit_callbacks(execute=True):
+        services.attendance_record(
+            acting_user=world.partner, session=second, enrollment=enrollment, status="present"
+        )
+    enrollment.refresh_from_db()
+    assert enrollment.status == Enrollment.Status.COMPLETED
+    assert enrollment.completed_on == timezone.localtime(second.starts_at).date()
+    assert queued == [enrollment.pk]
+    proof = Proof.objects.get(obligation=obligation)
+    assert proof.compliant and proof.received_on == enrollment.completed_on
+    assert proof.recorded_by == world.adviser  # in the adviser's name, not the partner's
+    assert AccessLog.objects.filter(
+        user=world.partner, action="create", object_type="cases.proof", object_id=str(proof.pk)
+    ).exists()
+    # Recording the same attendance again, or correcting it, completes nothing twice.
+    services.attendance_record(
+        acting_user=world.colleague, session=second, enrollment=enrollment, status="caught_up"
+    )
+    assert Proof.objects.filter(obligation=obligation).count() == 1
+
+    assert tasks.render_attestation(enrollment.pk) is True
+    assert tasks.render_attestation(enrollment.pk) is False  # idempotent
+    enrollment.refresh_from_db()
+    proof.refresh_from_db()
+    name = enrollment.attestation.name
+    assert name.startswith("attestations/") and "martin" not in name.lower()
+    text = " ".join(pdf_text(enrollment.attestation.read()).split())
+    assert "Attestation de présence" in text
+    assert "MARTIN Alex" in text
+    assert "Stage de citoyenneté" in text
+    day_one = timezone.localtime(first.starts_at).date()
+    day_two = timezone.localtime(second.starts_at).date()
+    assert f"du {day_one:%d/%m/%Y} au {day_two:%d/%m/%Y}" in text
+    assert "2 séances suivies" in text
+    assert "5 heures au total" in text
+    assert f"{day_one:%d/%m/%Y} 14:00 – 16:30" in text
+    # The proof on the obligation carries the same document.
+    assert proof.file and proof.file_type == "application/pdf"
+    assert proof.file.read() == enrollment.attestation.open("rb").read()
+
+
+def test_attendance_only_by_those_who_run_the_workshop(world, cases, workshops):
+    args = {"session": workshops.past, "enrollment": workshops.enrollment, "status": "present"}
+    for user in (world.adviser, world.secretary, world.other_director, world.admin, world.clerk):
+        with pytest.raises(NotAllowed):
+            services.attendance_record(acting_user=user, **args)
+    for user in (world.partner, world.colleague, world.director):
+        services.attendance_record(acting_user=user, **args)
+    assert Attendance.objects.get().recorded_by == world.director
+    with pytest.raises(SpipError):  # not yet begun
+        services.attendance_record(
+            acting_user=world.partner, session=workshops.upcoming,
+            enrollment=workshops.enrollment, status="present",
+        )  # fmt: skip
+
+
+def test_an_absence_shows_on_the_case_and_becomes_an_incident_when_the_adviser_says_so(
+    client, world, cases, workshops
+):
+    attendance = services.attendance_record(
+        acting_user=world.partner, session=workshops.past, enrollment=workshops.enrollment,
+        status="absent",
+    )  # fmt: skip
+    client.force_login(world.adviser)
+    page = client.get(reverse("cases:detail", args=[cases.own.pk])).content.decode()
+    assert "Absence à un atelier" in page
+    assert reverse("workshops:absence_incident", args=[attendance.pk]) in page
+    url = reverse("workshops:absence_incident", args=[attendance.pk])
+    response = client.post(url, {"occurred_on": "", "description": "", "response": ""})
+    assert response.status_code == 200
+    assert "Ce champ est obligatoire" in response.content.decode()
+    day = timezone.localtime(workshops.past.starts_at).date()
+    response = client.post(
+        url, {"occurred_on": day.isoformat(), "description": "Absent sans prévenir",
+              "response": "reminder"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    incident = Incident.objects.get()
+    assert incident.measure == cases.measures["own"] and incident.occurred_on == day
+    attendance.refresh_from_db()
+    assert attendance.incident == incident
+    with pytest.raises(SpipError):
+        services.attendance_record(
+            acting_user=world.partner, session=workshops.past, enrollment=workshops.enrollment,
+            status="present",
+        )  # fmt: skip
+
+
+def test_attendance_grid_answers_htmx_with_the_row(client, world, cases, workshops):
+    client.force_login(world.partner)
+    url = reverse("workshops:attendance", args=[workshops.past.pk, workshops.enrollment.pk])
+    response = client.post(url, {"status": "excused"}, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert body.strip().startswith("<tr") and 'data-status="excused"' in body
+    assert Attendance.objects.get().status == "excused"
+    response = client.post(url, {"status": "n'importe quoi"}, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert "Choisissez une présence." in response.content.decode()
+
+
+def test_workshop_form_errors_are_french_and_next_to_the_field(client, world):
+    client.force_login(world.director)
+    response = client.post(
+        reverse("workshops:create"),
+        {"branch": world.branch.pk, "title": "Stage", "kind": "course", "course_kind": "",
+         "theme": "Citoyenneté", "capacity": "0", "min_sessions": "abc"},
+    )  # fmt: skip
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert "course_kind" in form.errors and "capacity" in form.errors
+    assert "min_sessions" in form.errors
+    assert "Choisissez le type de stage (CP 131-5-1)." in response.content.decode()
+
+
+def test_session_form_refuses_an_end_before_the_start(client, world, workshops):
+    client.force_login(world.director)
+    response = client.post(
+        reverse("workshops:session_add", args=[workshops.workshop.pk]),
+        {"starts_at": "2026-12-01T14:00", "ends_at": "2026-12-01T13:00", "place": "Salle",
+         "topic": "Bilan"},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert "Une séance se termine après son début." in response.content.decode()
+    response = client.post(
+        reverse("workshops:session_add", args=[workshops.workshop.pk]),
+        {"starts_at": "99999-12-01T14:00", "ends_at": "x", "place": "", "topic": ""},
+    )  # fmt: skip
+    assert response.status_code == 200
+
+
+def _many_people(world, workshop, count: int) -> None:
+    for index in range(count):
+        case = _open_case(world, f"Personne{index}")
+        enrollment = services.enrollment_create(
+            acting_user=world.adviser, workshop=workshop, case=case
+        )
+        for session in workshop.sessions.filter(starts_at__lte=timezone.now()):
+            services.attendance_record(
+                acting_user=world.director, session=session, enrollment=enrollment,
+                status="present" if index % 2 else "absent",
+            )  # fmt: skip
+
+
+@pytest.mark.parametrize("viewer", ["director", "adviser", "partner"])
+def test_workshop_page_queries_do_not_grow_with_the_people(
+    client, world, cases, workshops, django_assert_num_queries, viewer
+):
+    user = getattr(world, viewer)
+    client.force_login(user)
+    url = reverse("workshops:detail", args=[workshops.workshop.pk])
+    grid = reverse("workshops:session", args=[workshops.past.pk])
+    client.get(url)  # session and caches warm
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count(target: str) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(target).status_code in (200, 403)
+        return len(queries)
+
+    few, few_grid = count(url), count(grid)
+    workshops.workshop.capacity = 30
+    workshops.workshop.save(update_fields=["capacity"])
+    _many_people(world, workshops.workshop, 12)
+    with django_assert_num_queries(few):
+        client.get(url)
+    with django_assert_num_queries(few_grid):
+        client.get(grid)
+
+
+def test_the_list_shows_current_workshops_with_their_fill_rate(client, world, workshops):
+    client.force_login(world.adviser)
+    response = client.get(reverse("workshops:list"))
+    body = response.content.decode()
+    assert "Prévention des addictions" in body
+    assert "Éco-citoyenneté" not in body  # other branch
+    assert "1 / 8 (12 %)" in body

@@ -1,0 +1,368 @@
+"""Workshop pages: the list, a workshop, its sessions' attendance grids, enrolment from
+the workshop or from the case file, attestations.
+
+Each view fetches the workshop (or the case) for the user through `workshops.policy` (or
+`cases.policy`): 404 to strangers, 403 to those who may see but not act. Partners get their
+own templates, fed by selectors that hold names and attendance only; every page a partner
+opens is written to the access log, as is every staff page that names people.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cases.forms import apply_domain_error
+from cases.models import Case
+from cases.policy import Access, case_access, case_for_user, own_cases
+from spip.exceptions import NotAllowed, SpipError
+from spip.models import AccessLog, Role
+from spip.services import access_log_record
+from workshops import selectors, services
+from workshops.forms import (
+    AbsenceIncidentForm,
+    AttendanceForm,
+    DropForm,
+    EnrolCaseForm,
+    EnrolWorkshopForm,
+    SessionForm,
+    WorkshopForm,
+)
+from workshops.models import Attendance, Enrollment, Session
+from workshops.policy import (
+    WorkshopAccess,
+    can_create_workshop,
+    can_record_attendance,
+    require_workshop_roles,
+    workshop_for_user,
+)
+
+
+def _staff_only(request: HttpRequest) -> None:
+    """Pages about enrolments and cases: never for partners (404) nor clerks."""
+    require_workshop_roles(request.user)
+    if request.user.role == Role.PARTNER:
+        raise Http404
+
+
+def workshop_list(request: HttpRequest) -> HttpResponse:
+    require_workshop_roles(request.user)
+    today = timezone.localdate()
+    workshops = selectors.workshop_list(request.user, today)
+    if request.user.role == Role.PARTNER:
+        access_log_record(
+            acting_user=request.user, action=AccessLog.Action.VIEW,
+            object_type="workshops.workshop", object_id="list",
+        )  # fmt: skip
+        return render(request, "workshops/partner_list.html", {"workshops": workshops})
+    return render(
+        request,
+        "workshops/workshop_list.html",
+        {"workshops": workshops, "can_create": can_create_workshop(request.user)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def workshop_create(request: HttpRequest) -> HttpResponse:
+    _staff_only(request)
+    if not can_create_workshop(request.user):
+        raise PermissionDenied
+    form = WorkshopForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        branch = data.pop("branch")
+        try:
+            workshop = services.workshop_create(
+                acting_user=request.user, branch_id=branch.pk, **data
+            )
+        except SpipError as error:
+            apply_domain_error(form, error)
+        else:
+            return redirect("workshops:detail", workshop_id=workshop.pk)
+    return render(
+        request, "workshops/form.html", {"form": form, "title": _("New workshop"), "workshop": None}
+    )
+
+
+def workshop_detail(request: HttpRequest, workshop_id: int) -> HttpResponse:
+    require_workshop_roles(request.user)
+    workshop, access = workshop_for_user(request.user, workshop_id, WorkshopAccess.PARTNER)
+    access_log_record(acting_user=request.user, action=AccessLog.Action.VIEW, obj=workshop)
+    if access == WorkshopAccess.PARTNER:
+        return render(
+            request,
+            "workshops/partner_workshop.html",
+            {"workshop_id": workshop.pk, "page": selectors.partner_workshop_page(workshop)},
+        )
+    page = selectors.workshop_page(workshop, request.user, access)
+    context = {
+        "workshop": workshop,
+        "page": page,
+        "access": access,
+        "can_manage": access == WorkshopAccess.MANAGE,
+        "can_enrol": request.user.role in (Role.ADVISER, Role.DIRECTOR),
+        "fill_percent": min(100, round(100 * len(page.enrolled) / workshop.capacity)),
+    }
+    return render(request, "workshops/workshop_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def session_add(request: HttpRequest, workshop_id: int) -> HttpResponse:
+    _staff_only(request)
+    workshop, _access = workshop_for_user(request.user, workshop_id, WorkshopAccess.MANAGE)
+    form = SessionForm(request.POST or None, workshop=workshop)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.session_add(acting_user=request.user, workshop=workshop, **form.cleaned_data)
+        except SpipError as error:
+            apply_domain_error(form, error)
+        else:
+            return redirect("workshops:detail", workshop_id=workshop.pk)
+    return render(
+        request,
+        "workshops/form.html",
+        {"form": form, "title": _("New session"), "workshop": workshop},
+    )
+
+
+def _session_for(request: HttpRequest, session_id: int) -> tuple[Session, WorkshopAccess]:
+    """A session whose attendance the user records (directors, facilitators, contributors)."""
+    require_workshop_roles(request.user)
+    found = get_object_or_404(Session.objects.only("id", "workshop_id"), pk=session_id)
+    workshop, access = workshop_for_user(request.user, found.workshop_id, WorkshopAccess.PARTNER)
+    if not can_record_attendance(access):
+        raise PermissionDenied
+    session = Session.objects.select_related("workshop").get(pk=found.pk)
+    return session, access
+
+
+def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
+    """The attendance grid of a session: names and attendance, nothing else."""
+    session, access = _session_for(request, session_id)
+    access_log_record(acting_user=request.user, action=AccessLog.Action.VIEW, obj=session)
+    return render(
+        request,
+        "workshops/session_grid.html",
+        {
+            "session": session,
+            "rows": selectors.session_grid(session),
+            "statuses": Attendance.Status.choices,
+            "is_partner": access == WorkshopAccess.PARTNER,
+            "started": timezone.localtime(session.starts_at).date() <= timezone.localdate(),
+        },
+    )
+
+
+@require_POST
+def attendance_set(request: HttpRequest, session_id: int, enrollment_id: int) -> HttpResponse:
+    """Record one person's attendance at a session. From the grid (htmx) the answer is the
+    person's row; otherwise, back to the grid."""
+    session, _access = _session_for(request, session_id)
+    enrollment = get_object_or_404(
+        Enrollment.objects.only("id", "workshop_id", "status"),
+        pk=enrollment_id,
+        workshop_id=session.workshop_id,
+    )
+    form = AttendanceForm(request.POST)
+    error = ""
+    if not form.is_valid():
+        error = _("Choose an attendance.")
+    else:
+        try:
+            services.attendance_record(
+                acting_user=request.user, session=session, enrollment=enrollment,
+                status=form.cleaned_data["status"],
+            )  # fmt: skip
+        except NotAllowed:
+            raise PermissionDenied from None
+        except SpipError as failure:
+            error = str(failure.message)
+    if not request.htmx:
+        if error:
+            messages.error(request, error)
+        return redirect("workshops:session", session_id=session.pk)
+    rows = selectors.session_grid(session, enrollment_id=enrollment.pk)
+    if not rows:  # no longer expected at the sessions (dropped meanwhile)
+        raise Http404
+    return render(
+        request,
+        "workshops/_grid_row.html",
+        {"session": session, "row": rows[0], "statuses": Attendance.Status.choices,
+         "error": error, "started": True},
+    )  # fmt: skip
+
+
+def _enrol(request: HttpRequest, form: Any, action: Any, back: Any) -> HttpResponse | None:
+    if request.method == "POST" and form.is_valid():
+        try:
+            enrollment = action(form.cleaned_data)
+        except NotAllowed:
+            raise PermissionDenied from None
+        except SpipError as error:
+            apply_domain_error(form, error)
+        else:
+            if enrollment.status == Enrollment.Status.WAITLISTED:
+                messages.warning(
+                    request, _("The workshop is full: the person is on the waiting list.")
+                )
+            elif enrollment.status == Enrollment.Status.PROPOSED:
+                messages.info(request, _("The workshop was proposed."))
+            else:
+                messages.success(request, _("The person is enrolled."))
+            return back
+    return None
+
+
+@require_http_methods(["GET", "POST"])
+def enrol_from_workshop(request: HttpRequest, workshop_id: int) -> HttpResponse:
+    """Enrol one of the user's own cases (of the workshop's branch)."""
+    _staff_only(request)
+    workshop, _access = workshop_for_user(request.user, workshop_id, WorkshopAccess.READ)
+    cases = own_cases(request.user).filter(branch_id=workshop.branch_id, closed_on__isnull=True)
+    form = EnrolCaseForm(request.POST or None, cases=cases)
+
+    def enrol(data: dict[str, Any]) -> Enrollment:
+        return services.enrollment_create(acting_user=request.user, workshop=workshop, **data)
+
+    done = _enrol(request, form, enrol, redirect("workshops:detail", workshop_id=workshop.pk))
+    if done is not None:
+        return done
+    return render(
+        request, "workshops/form.html",
+        {"form": form, "title": _("Enrol a person"), "workshop": workshop},
+    )  # fmt: skip
+
+
+@require_http_methods(["GET", "POST"])
+def enrol_from_case(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Enrol the person of a case the user follows in an open workshop of its branch."""
+    _staff_only(request)
+    case, _access = case_for_user(request.user, case_id, Access.WRITE)
+    form = EnrolWorkshopForm(
+        request.POST or None, case=case,
+        workshops=selectors.open_workshops_for_case(case.branch_id),
+    )  # fmt: skip
+
+    def enrol(data: dict[str, Any]) -> Enrollment:
+        return services.enrollment_create(acting_user=request.user, case=case, **data)
+
+    done = _enrol(request, form, enrol, redirect("cases:detail", case_id=case.pk))
+    if done is not None:
+        return done
+    return render(
+        request, "workshops/case_form.html",
+        {"form": form, "title": _("Enrol in a workshop"), "case": case},
+    )  # fmt: skip
+
+
+def _enrollment_for(request: HttpRequest, enrollment_id: int) -> tuple[Enrollment, Access]:
+    """An enrolment for staff who may see its case (404 otherwise) or run its workshop."""
+    _staff_only(request)
+    enrollment = get_object_or_404(
+        Enrollment.objects.select_related("case__person", "case__branch", "workshop"),
+        pk=enrollment_id,
+    )
+    access = case_access(request.user, enrollment.case)
+    if access == Access.NONE:
+        workshop_access = workshop_for_user(
+            request.user, enrollment.workshop_id, WorkshopAccess.READ
+        )[1]
+        if workshop_access != WorkshopAccess.MANAGE:
+            raise Http404
+    return enrollment, access
+
+
+@require_http_methods(["GET", "POST"])
+def enrollment_drop(request: HttpRequest, enrollment_id: int) -> HttpResponse:
+    enrollment, _access = _enrollment_for(request, enrollment_id)
+    form = DropForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.enrollment_drop(
+                acting_user=request.user, enrollment=enrollment, reason=form.cleaned_data["reason"]
+            )
+        except NotAllowed:
+            raise PermissionDenied from None
+        except SpipError as error:
+            apply_domain_error(form, error)
+        else:
+            return redirect("workshops:detail", workshop_id=enrollment.workshop_id)
+    return render(
+        request, "workshops/form.html",
+        {"form": form, "title": _("Withdraw from the workshop"), "workshop": enrollment.workshop},
+    )  # fmt: skip
+
+
+@require_POST
+def enrollment_confirm(request: HttpRequest, enrollment_id: int) -> HttpResponse:
+    enrollment, _access = _enrollment_for(request, enrollment_id)
+    try:
+        services.enrollment_confirm(acting_user=request.user, enrollment=enrollment)
+    except NotAllowed:
+        raise PermissionDenied from None
+    except SpipError as error:
+        messages.error(request, str(error.message))
+    return redirect("workshops:detail", workshop_id=enrollment.workshop_id)
+
+
+def attestation(request: HttpRequest, enrollment_id: int) -> FileResponse:
+    """A completed enrolment's attestation, for those who follow the case (rendered here if
+    the worker has not done it yet). Logged."""
+    enrollment, access = _enrollment_for(request, enrollment_id)
+    if access < Access.WRITE:
+        raise PermissionDenied
+    if enrollment.status != Enrollment.Status.COMPLETED:
+        raise Http404
+    if not enrollment.attestation:
+        services.attestation_render(enrollment_id=enrollment.pk)
+        enrollment.refresh_from_db(fields=["attestation"])
+    services.attestation_download(acting_user=request.user, enrollment=enrollment)
+    response = FileResponse(
+        enrollment.attestation.open("rb"),
+        as_attachment=True,
+        filename=f"attestation-{enrollment.pk}.pdf",
+        content_type="application/pdf",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def absence_incident(request: HttpRequest, attendance_id: int) -> HttpResponse:
+    """The person's adviser turns a workshop absence into an incident on the measure."""
+    _staff_only(request)
+    attendance = get_object_or_404(
+        Attendance.objects.select_related("enrollment__case", "enrollment__workshop", "session"),
+        pk=attendance_id,
+    )
+    case: Case
+    case, _access = case_for_user(request.user, attendance.enrollment.case_id, Access.WRITE)
+    day = timezone.localtime(attendance.session.starts_at).date()
+    initial = {
+        "occurred_on": day,
+        "description": _("Absent from the session of %(date)s of the workshop “%(workshop)s”.")
+        % {"date": services.short_date(day), "workshop": attendance.enrollment.workshop},
+    }
+    form = AbsenceIncidentForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.absence_to_incident(
+                acting_user=request.user, attendance=attendance, **form.cleaned_data
+            )
+        except NotAllowed:
+            raise PermissionDenied from None
+        except SpipError as error:
+            apply_domain_error(form, error)
+        else:
+            return redirect("cases:detail", case_id=case.pk)
+    return render(
+        request, "workshops/case_form.html",
+        {"form": form, "title": _("Record the absence as an incident"), "case": case},
+    )  # fmt: skip
