@@ -5,3 +5,25 @@ from django.utils.translation import gettext_lazy as _
 class InterviewsConfig(AppConfig):
     name = "interviews"
     verbose_name = _("Interviews")
+
+    def ready(self) -> None:
+        from cases.extensions import CaseSection, register_section
+        from interviews.demo import seed_interviews
+        from interviews.sections import home_panel, interviews_section
+        from spip import home, navigation
+        from spip.demo import register
+        from spip.models import Role
+
+        navigation.register(
+            "interviews:agenda", _("Agenda"),
+            roles=[Role.ADVISER, Role.DIRECTOR, Role.SECRETARY], order=12,
+        )  # fmt: skip
+        navigation.register(
+            "interviews:outcomes", _("Outcomes to log"),
+            roles=[Role.ADVISER, Role.DIRECTOR], order=14,
+        )  # fmt: skip
+        register_section(
+            CaseSection(key="interviews", build=interviews_section, order=10, identity=True)
+        )
+        home.register("interviews", home_panel)
+        register(seed_interviews)

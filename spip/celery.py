@@ -25,6 +25,10 @@ app.conf.beat_schedule = {
         "task": "cases.tasks.refresh_measure_statuses",
         "schedule": crontab(hour=0, minute=20),
     },
+    "send-interview-reminders": {
+        "task": "interviews.send_reminders",
+        "schedule": crontab(minute="*/5"),
+    },
     "purge-access-log": {
         "task": "spip.tasks.purge_access_log",
         "schedule": crontab(hour=3, minute=40),

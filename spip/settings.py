@@ -255,6 +255,9 @@ EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", False)
 EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", str(BASE_DIR / ".data" / "mail"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", "spip-noreply@justice.example")
+# Text-message reminders: a class with `send(phone, text) -> reference`. The default only logs
+# (no provider is contracted yet).
+SMS_BACKEND = env.str("SMS_BACKEND", "interviews.reminders.LoggingSmsBackend")
 
 # --- Logging: no personal data --------------------------------------------------------------
 
@@ -276,6 +279,9 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # PDF rendering reports every step and font subset at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 

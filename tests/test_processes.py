@@ -45,7 +45,7 @@ def _test_database_env() -> dict[str, str]:
     return os.environ | {"DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "spip.settings"}
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
+def stop_process(process: subprocess.Popen[bytes]) -> None:
     process.terminate()
     try:
         process.wait(15)
@@ -63,19 +63,25 @@ def test_compose_runs_the_demo_commands():
     assert f"CMD {json.dumps(expected['web'])}" in dockerfile
 
 
+def start_worker(queue: str, env: dict[str, str] | None = None, name: str = "") -> subprocess.Popen:
+    """Start a real worker (the command `make demo` runs) on `queue`, using the test
+    database; `env` adds to its environment."""
+    command = process_commands()["worker"]
+    command = [str(BIN / command[0]), *command[1:]]
+    command += ["--queues", queue, "--hostname", f"{name or queue}@%h", "--pool", "solo",
+                "--without-mingle", "--without-gossip"]  # fmt: skip
+    return subprocess.Popen(command, cwd=ROOT, env=_test_database_env() | (env or {}))
+
+
 @pytest.fixture
 def celery_worker(transactional_db) -> Iterator[str]:
     """A real worker on a queue of its own, using the test database; yields the queue."""
     queue = f"test-{uuid.uuid4().hex[:12]}"
-    command = process_commands()["worker"]
-    command = [str(BIN / command[0]), *command[1:]]
-    command += ["--queues", queue, "--hostname", f"{queue}@%h", "--pool", "solo",
-                "--without-mingle", "--without-gossip"]  # fmt: skip
-    process = subprocess.Popen(command, cwd=ROOT, env=_test_database_env())
+    process = start_worker(queue)
     try:
         yield queue
     finally:
-        _stop(process)
+        stop_process(process)
 
 
 def test_worker_runs_a_task_against_the_database(celery_worker):
@@ -122,7 +128,7 @@ def test_gunicorn_serves_the_application(transactional_db):
         assert redirect.value.code == 302
         assert redirect.value.headers["Location"].startswith("/login/")
     finally:
-        _stop(process)
+        stop_process(process)
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):

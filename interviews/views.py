@@ -1,0 +1,444 @@
+"""Interview pages: agenda, scheduling, outcome logging (htmx), convocation letter, calendar
+feed. Access follows the case (`cases.policy`): secretaries schedule and print convocations
+but never see notes; clerks and partners get 404, an admin 403."""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import timedelta
+from typing import Any
+
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from cases.allocation import running_measures
+from cases.forms import apply_domain_error
+from cases.models import Case
+from cases.policy import Access, case_for_user, own_cases
+from cases.views import _case_roles_only, _stated_reason
+from interviews import selectors, services
+from interviews.calendar import calendar_feed as build_feed
+from interviews.forms import (
+    AgendaForm,
+    AgendaScheduleForm,
+    ConvocationSentForm,
+    IncidentForm,
+    OutcomeForm,
+    RescheduleForm,
+    ScheduleForm,
+    VersionForm,
+)
+from interviews.models import Interview
+from spip.exceptions import ConcurrentEdit, SpipError
+from spip.models import AccessLog, Role
+from spip.pdf import render_pdf
+from spip.services import access_log_record
+
+
+def _interview_for(
+    request: HttpRequest, interview_id: int, needed: Access
+) -> tuple[Interview, Case, Access]:
+    _case_roles_only(request)
+    found = get_object_or_404(Interview.objects.only("id", "case_id"), pk=interview_id)
+    case, access = case_for_user(request.user, found.case_id, Access.IDENTITY)
+    if access < needed:
+        raise PermissionDenied
+    interview = Interview.objects.select_related("adviser", "case__person").get(pk=found.pk)
+    return interview, case, access
+
+
+def _scheduler_for(request: HttpRequest, interview_id: int) -> tuple[Interview, Case]:
+    """Scheduling actions: write access, or a secretary of the branch."""
+    interview, case, access = _interview_for(request, interview_id, Access.IDENTITY)
+    if access < Access.WRITE and request.user.role != Role.SECRETARY:
+        raise PermissionDenied
+    return interview, case
+
+
+def _advisers_for_case(case: Case) -> list[Any]:
+    from spip.models import User
+
+    advisers = User.objects.filter(
+        role=Role.ADVISER, branch_id=case.branch_id, is_active=True
+    ).order_by("last_name", "first_name")
+    return list(advisers)
+
+
+# --- Agenda ----------------------------------------------------------------------------------
+
+
+@require_GET
+def agenda(request: HttpRequest) -> HttpResponse:
+    _case_roles_only(request)
+    today = timezone.localdate()
+    view, day, adviser_id = AgendaForm(request.GET).cleaned(today)
+    advisers = selectors.agenda_advisers(request.user)
+    if adviser_id:
+        chosen = [adviser for adviser in advisers if adviser.pk == adviser_id]
+        if not chosen:
+            raise Http404
+        advisers = chosen
+    many = len(advisers) > 1
+    view = view or ("day" if many else "week")
+    if view == "week":
+        first, days = day - timedelta(days=day.weekday()), 7
+        if many:  # one adviser at a time in the week view
+            advisers = advisers[:1]
+    else:
+        first, days = day, 1
+    columns = selectors.agenda(request.user, advisers, first, days)
+    step = timedelta(days=days)
+    return render(
+        request,
+        "interviews/agenda.html",
+        {
+            "view": view,
+            "first": first,
+            "last": first + timedelta(days=days - 1),
+            "columns": columns,
+            "advisers": selectors.agenda_advisers(request.user) if many or adviser_id else [],
+            "adviser_id": adviser_id,
+            "previous": first - step,
+            "next": first + step,
+            "today": today,
+            "days": [first + timedelta(days=offset) for offset in range(days)],
+            "can_schedule": request.user.role in (Role.ADVISER, Role.SECRETARY, Role.DIRECTOR),
+        },
+    )
+
+
+@require_GET
+def outcomes(request: HttpRequest) -> HttpResponse:
+    """Past interviews whose outcome is still to be logged, and reminders to check."""
+    _case_roles_only(request)
+    if request.user.role == Role.SECRETARY:
+        raise PermissionDenied
+    return render(
+        request,
+        "interviews/outcomes.html",
+        {
+            "interviews": list(selectors.outcomes_to_log(request.user)[:200]),
+            "uncertain": list(selectors.uncertain_reminders(request.user)[:50]),
+        },
+    )
+
+
+# --- Scheduling ------------------------------------------------------------------------------
+
+
+def _schedule_page(
+    request: HttpRequest, form: Any, *, case: Case | None, title: str, action: Any
+) -> HttpResponse:
+    if request.method == "POST" and form.is_valid():
+        try:
+            interview = action(form.cleaned_data)
+        except ConcurrentEdit as error:
+            form.data = form.data.copy()
+            form.data["version"] = str(error.current_version)
+            apply_domain_error(form, error)
+        except SpipError as error:
+            if error.field == "start":  # the form asks for the time on its own
+                error.field = "at"
+            apply_domain_error(form, error)
+        else:
+            return redirect("interviews:detail", interview_id=interview.pk)
+    return render(request, "interviews/schedule.html", {"form": form, "case": case, "title": title})
+
+
+@require_http_methods(["GET", "POST"])
+def schedule_for_case(request: HttpRequest, case_id: int) -> HttpResponse:
+    _case_roles_only(request)
+    case, access = case_for_user(request.user, case_id, Access.IDENTITY)
+    if access < Access.WRITE and request.user.role != Role.SECRETARY:
+        raise PermissionDenied
+    today = timezone.localdate()
+    suggested = services.suggested_next_date(case, today=today)
+    form = ScheduleForm(
+        request.POST or None,
+        advisers=_advisers_for_case(case),
+        initial={"adviser": case.adviser_id, "day": suggested, "place": case.branch.name},
+    )
+    return _schedule_page(
+        request, form, case=case, title=_("Plan an interview"),
+        action=lambda data: services.interview_schedule(
+            acting_user=request.user, case=case, **form.service_arguments()
+        ),
+    )  # fmt: skip
+
+
+@require_http_methods(["GET", "POST"])
+def schedule_from_agenda(request: HttpRequest) -> HttpResponse:
+    """From the agenda: choose one of the agenda's adviser's cases, then the time."""
+    _case_roles_only(request)
+    advisers = selectors.agenda_advisers(request.user)
+    adviser_id = request.GET.get("adviser") or request.POST.get("adviser")
+    adviser = next((a for a in advisers if str(a.pk) == str(adviser_id)), advisers[0])
+    cases = own_cases(adviser).filter(closed_on__isnull=True)
+    if request.user.role != Role.ADVISER:
+        visible = own_cases(request.user) if request.user.role == Role.DIRECTOR else None
+        if visible is not None:
+            cases = cases.filter(pk__in=visible.values("pk"))
+        else:
+            from cases.policy import visible_cases
+
+            cases = cases.filter(pk__in=visible_cases(request.user).values("pk"))
+    initial: dict[str, Any] = {"adviser": adviser.pk}
+    agenda_form = AgendaForm(request.GET)
+    if agenda_form.is_valid() and agenda_form.cleaned_data.get("day"):
+        initial["day"] = agenda_form.cleaned_data["day"]
+    form = AgendaScheduleForm(request.POST or None, advisers=advisers, cases=cases,
+                              initial=initial)  # fmt: skip
+
+    def action(data: dict[str, Any]) -> Interview:
+        return services.interview_schedule(
+            acting_user=request.user, case=data["case"], **form.service_arguments()
+        )
+
+    return _schedule_page(request, form, case=None, title=_("Plan an interview"), action=action)
+
+
+@require_http_methods(["GET", "POST"])
+def reschedule(request: HttpRequest, interview_id: int) -> HttpResponse:
+    interview, case = _scheduler_for(request, interview_id)
+    start = timezone.localtime(interview.start)
+    form = RescheduleForm(
+        request.POST or None,
+        advisers=_advisers_for_case(case) or [interview.adviser],
+        initial={"adviser": interview.adviser_id, "day": start.date(), "at": start.time(),
+                 "duration": interview.duration, "kind": interview.kind,
+                 "place": interview.place, "version": interview.version},
+    )  # fmt: skip
+    return _schedule_page(
+        request, form, case=case, title=_("Move the interview"),
+        action=lambda data: services.interview_reschedule(
+            acting_user=request.user, interview=interview, version=data["version"],
+            **form.service_arguments(),
+        ),
+    )  # fmt: skip
+
+
+@require_http_methods(["GET", "POST"])
+def cancel(request: HttpRequest, interview_id: int) -> HttpResponse:
+    interview, case = _scheduler_for(request, interview_id)
+    form = VersionForm(request.POST or None, initial={"version": interview.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.interview_cancel(
+                acting_user=request.user, interview=interview, version=form.cleaned_data["version"]
+            )
+        except SpipError as error:
+            apply_domain_error(form, error)
+        else:
+            return redirect("interviews:detail", interview_id=interview.pk)
+    return render(
+        request, "interviews/cancel.html", {"form": form, "interview": interview, "case": case}
+    )
+
+
+# --- The interview and its outcome ----------------------------------------------------------
+
+
+@require_GET
+def detail(request: HttpRequest, interview_id: int) -> HttpResponse:
+    """The interview, with its notes for those who may read the case file (each view of the
+    notes is logged); a secretary sees the schedule only."""
+    interview, case, access = _interview_for(request, interview_id, Access.IDENTITY)
+    reason = ""
+    if access == Access.READ_WITH_REASON:
+        reason = _stated_reason(request, case)
+        if not reason:
+            return redirect("cases:detail", case_id=case.pk)
+    shows_notes = access >= Access.READ_WITH_REASON
+    access_log_record(
+        acting_user=request.user, action=AccessLog.Action.VIEW,
+        obj=interview if shows_notes else case, reason=reason,
+    )  # fmt: skip
+    context: dict[str, Any] = {
+        "interview": interview,
+        "case": case,
+        "shows_notes": shows_notes,
+        "can_write": access >= Access.WRITE,
+        "can_schedule": access >= Access.WRITE or request.user.role == Role.SECRETARY,
+        "history": list(interview.history.order_by("-pgh_created_at")[:20]),
+        "sent_form": ConvocationSentForm(),
+        "now": timezone.now(),
+    }
+    if access >= Access.WRITE:
+        context |= _outcome_context(interview, case)
+    return render(request, "interviews/detail.html", context)
+
+
+def _outcome_context(interview: Interview, case: Case, form: Any = None) -> dict[str, Any]:
+    today = timezone.localdate()
+    day = min(timezone.localtime(interview.start).date(), today)
+    obligations = services.proof_obligations(case, today=day)
+    form = form or OutcomeForm(
+        obligations=obligations,
+        initial={"status": interview.status if interview.status in Interview.OUTCOMES else "",
+                 "outcome": interview.outcome, "notes": interview.notes,
+                 "version": interview.version},
+    )  # fmt: skip
+    context: dict[str, Any] = {"outcome_form": form, "interview": interview, "case": case}
+    if services.missed_without_excuse(interview):
+        measures = case.measures.filter(running_measures(today)).order_by("start_date")
+        context["incident_form"] = IncidentForm(
+            measures=measures,
+            initial={"description": _("Convocation of %(slot)s not answered, without excuse.")
+                     % {"slot": services._slot(interview.start)}},
+        )  # fmt: skip
+    return context
+
+
+@require_http_methods(["GET", "POST"])
+def outcome(request: HttpRequest, interview_id: int) -> HttpResponse:
+    """Log the outcome in one form (htmx: the form is replaced in place by the result)."""
+    interview, case, _access = _interview_for(request, interview_id, Access.WRITE)
+    if request.method == "GET":
+        access_log_record(acting_user=request.user, action=AccessLog.Action.VIEW, obj=interview)
+        return render(request, "interviews/_outcome.html", _outcome_context(interview, case))
+    today = timezone.localdate()
+    day = min(timezone.localtime(interview.start).date(), today)
+    form = OutcomeForm(request.POST, obligations=services.proof_obligations(case, today=day))
+    recorded: list[Any] = []
+    if form.is_valid():
+        try:
+            interview, recorded = services.interview_outcome_record(
+                acting_user=request.user, interview=interview,
+                version=form.cleaned_data["version"], status=form.cleaned_data["status"],
+                outcome=form.cleaned_data["outcome"], notes=form.cleaned_data["notes"],
+                proofs=form.proofs(),
+            )  # fmt: skip
+        except ConcurrentEdit as error:
+            form.data = form.data.copy()
+            form.data["version"] = str(error.current_version)
+            apply_domain_error(form, error)
+        except SpipError as error:
+            apply_domain_error(form, error)
+        else:
+            if not request.htmx:
+                return redirect("interviews:detail", interview_id=interview.pk)
+            context = _outcome_context(interview, case)
+            context |= {"saved": True, "recorded": recorded}
+            return render(request, "interviews/_outcome.html", context)
+    return render(request, "interviews/_outcome.html", _outcome_context(interview, case, form))
+
+
+@require_POST
+def incident(request: HttpRequest, interview_id: int) -> HttpResponse:
+    """The adviser confirms the incident proposed for a missed interview."""
+    interview, case, _access = _interview_for(request, interview_id, Access.WRITE)
+    measures = case.measures.filter(running_measures(timezone.localdate())).order_by("start_date")
+    form = IncidentForm(request.POST, measures=measures)
+    if form.is_valid():
+        try:
+            services.interview_incident_record(
+                acting_user=request.user, interview=interview, **form.cleaned_data
+            )
+        except SpipError as error:
+            apply_domain_error(form, error)
+        else:
+            if request.htmx:
+                interview.refresh_from_db()
+                context = _outcome_context(interview, case) | {"incident_saved": True}
+                return render(request, "interviews/_outcome.html", context)
+            return redirect("interviews:detail", interview_id=interview.pk)
+    context = _outcome_context(interview, case) | {"incident_form": form}
+    return render(request, "interviews/_outcome.html", context)
+
+
+# --- Convocation ----------------------------------------------------------------------------
+
+
+@require_GET
+def convocation(request: HttpRequest, interview_id: int) -> HttpResponse:
+    """The convocation letter (PDF), for the person to receive by hand or by post."""
+    interview, case = _scheduler_for(request, interview_id)
+    if interview.status != Interview.Status.PLANNED:
+        raise Http404
+    services.convocation_printed(acting_user=request.user, interview=interview)
+    obligations = services.proof_obligations(case, today=timezone.localdate())
+    person = case.person
+    data = render_pdf(
+        "interviews/convocation_pdf.html",
+        {
+            "title": _("Convocation"),
+            "author": interview.adviser.get_full_name(),
+            "branch": case.branch,
+            "interview": interview,
+            "start": timezone.localtime(interview.start),
+            "case": case,
+            "person": person,
+            "obligations": obligations,
+            "today": timezone.localdate(),
+        },
+    )
+    response = HttpResponse(data, content_type="application/pdf")
+    # The file name carries the interview's id, never the person's name.
+    response["Content-Disposition"] = f'inline; filename="convocation-{interview.pk}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+def convocation_sent(request: HttpRequest, interview_id: int) -> HttpResponse:
+    interview, case = _scheduler_for(request, interview_id)
+    form = ConvocationSentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.interview_convocation_sent(
+                acting_user=request.user, interview=interview, channel=form.cleaned_data["channel"]
+            )
+        except SpipError as error:
+            apply_domain_error(form, error)
+    return redirect("interviews:detail", interview_id=interview.pk)
+
+
+@require_POST
+def reminder_retry(request: HttpRequest, interview_id: int) -> HttpResponse:
+    interview, _case = _scheduler_for(request, interview_id)
+    # Already decided by someone else: the page shows the current state.
+    with contextlib.suppress(SpipError):
+        services.reminder_retry(acting_user=request.user, interview=interview)
+    return redirect("interviews:detail", interview_id=interview.pk)
+
+
+# --- Calendar feed --------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def calendar_settings(request: HttpRequest) -> HttpResponse:
+    """Make (or remake) and revoke the address of the user's calendar feed."""
+    _case_roles_only(request)
+    if request.user.role not in (Role.ADVISER, Role.DIRECTOR):
+        raise PermissionDenied
+    feed_url = ""
+    if request.method == "POST":
+        if request.POST.get("action") == "revoke":
+            services.calendar_token_revoke(acting_user=request.user)
+        else:
+            token = services.calendar_token_create(acting_user=request.user)
+            feed_url = request.build_absolute_uri(
+                reverse("interviews:calendar_feed", kwargs={"token": token})
+            )
+    has_feed = request.user.calendar_tokens.filter(revoked_at__isnull=True).exists()
+    return render(request, "interviews/calendar.html", {"feed_url": feed_url, "has_feed": has_feed})
+
+
+@login_not_required
+@never_cache
+@require_GET
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The ICS feed of an adviser's interviews: case numbers and initials only."""
+    user = services.calendar_user(token)
+    if user is None:
+        raise Http404
+    response = HttpResponse(build_feed(user), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="entretiens.ics"'
+    return response
