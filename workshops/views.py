@@ -281,7 +281,12 @@ def _enrollment_for(request: HttpRequest, enrollment_id: int) -> tuple[Enrollmen
 
 @require_http_methods(["GET", "POST"])
 def enrollment_drop(request: HttpRequest, enrollment_id: int) -> HttpResponse:
-    enrollment, _access = _enrollment_for(request, enrollment_id)
+    enrollment, access = _enrollment_for(request, enrollment_id)
+    if access < Access.WRITE and (
+        workshop_for_user(request.user, enrollment.workshop_id, WorkshopAccess.READ)[1]
+        != WorkshopAccess.MANAGE
+    ):
+        raise PermissionDenied
     form = DropForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
