@@ -112,4 +112,4 @@ def seed_interviews(*, department: Any, branches: dict[str, Any], stdout: Any = 
     with transaction.atomic():
         Interview.objects.bulk_create(rows, batch_size=2000)
     if stdout:
-        stdout.write(f"  {len(rows)} interviews")
+        stdout.write(f"Demo interviews created: {len(rows)}.")

@@ -457,3 +457,30 @@ def test_an_adviser_on_leave_has_a_substitute_until_a_date(demo):
     assert [(s.absent, s.substitute, s.until) for s in page.substitutions] == [
         (absent, substitute, until)
     ]
+
+
+def test_interviews_have_a_history_and_every_montlucon_adviser_an_agenda(demo):
+    from interviews.models import Interview
+    from interviews.selectors import outcomes_to_log
+
+    statuses = Counter(Interview.objects.values_list("status", flat=True))
+    total = sum(statuses.values())
+    assert total > 3000
+    assert statuses["held"] / total > 0.6
+    assert statuses["missed"] > 0.05 * total and statuses["excused"] > 0.03 * total
+    monday = demo.today - timedelta(days=demo.today.weekday())
+    advisers = User.objects.filter(role=Role.ADVISER, branch=demo.montlucon, is_active=True)
+    for adviser in advisers:
+        for week in (monday, monday + timedelta(days=7)):
+            planned = Interview.objects.filter(
+                adviser=adviser, start__date__gte=week, start__date__lt=week + timedelta(days=7)
+            )
+            assert planned.count() >= 10, (adviser.username, week)
+        # Notes only on interviews that were held; nobody's interview is with a stranger.
+        assert not Interview.objects.filter(adviser=adviser).exclude(
+            case__branch=demo.montlucon
+        ).exists()
+    assert not Interview.objects.exclude(status="held").exclude(notes="").exists()
+    assert outcomes_to_log(User.objects.get(username="conseiller")).exists() or (
+        demo.today.weekday() == 0
+    )
