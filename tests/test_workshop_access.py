@@ -28,6 +28,9 @@ PAGES = [
     ("workshops:detail", "workshop", "GET", {}, {
         "own": _roles(adviser=200, colleague=200, director=200, partner=200),
         "other": _roles(other_adviser=200, other_director=200)}),
+    ("workshops:update", "workshop", "GET", {}, {
+        "own": _roles(adviser=403, colleague=403, director=200),
+        "other": _roles(other_adviser=403, other_director=200)}),
     ("workshops:session_add", "workshop", "GET", {}, {
         "own": _roles(adviser=403, colleague=200, director=200),
         "other": _roles(other_adviser=403, other_director=200)}),

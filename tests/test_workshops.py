@@ -307,3 +307,43 @@ def test_the_list_shows_current_workshops_with_their_fill_rate(client, world, wo
     assert "Prévention des addictions" in body
     assert "Éco-citoyenneté" not in body  # other branch
     assert "1 / 8 (12 %)" in body
+
+
+def test_more_places_promote_the_waiting_and_fewer_than_taken_are_refused(
+    client, world, cases, workshops
+):
+    workshop = workshops.workshop
+    workshop.capacity = 1
+    workshop.save(update_fields=["capacity"])
+    waiting = services.enrollment_create(
+        acting_user=world.adviser, workshop=workshop, case=_open_case(world, "Garcia")
+    )
+    assert waiting.status == Enrollment.Status.WAITLISTED
+    client.force_login(world.director)
+    url = reverse("workshops:update", args=[workshop.pk])
+    form = client.get(url).context["form"]
+    data = {name: value for name, value in form.initial.items() if value not in (None, "")}
+    data |= {
+        "facilitators": [world.colleague.pk],
+        "partners": [world.partner.partner.pk],
+        "contributors": [world.partner.pk],
+        "capacity": 2,
+    }
+    assert client.post(url, data).status_code == 302
+    waiting.refresh_from_db()
+    assert waiting.status == Enrollment.Status.ENROLLED
+    assert Notification.objects.filter(recipient=world.adviser).exists()
+    workshop.refresh_from_db()
+    data |= {"version": workshop.version, "capacity": 1}
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert response.context["form"].errors["capacity"] == [
+        "2 personnes ont déjà une place : l’atelier ne peut pas en compter moins."
+    ]
+    # Someone else saved meanwhile (an old version): refused, nothing overwritten.
+    data |= {"version": workshop.version - 1, "capacity": 3, "title": "Autre intitulé"}
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "Quelqu’un d’autre a enregistré cette fiche" in response.content.decode()
+    workshop.refresh_from_db()
+    assert workshop.title == "Prévention des addictions" and workshop.capacity == 2

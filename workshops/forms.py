@@ -80,6 +80,15 @@ class WorkshopForm(DsfrBaseForm):
         return data
 
 
+class WorkshopUpdateForm(WorkshopForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    status = forms.ChoiceField(label=_("Status"), choices=Workshop.Status.choices)
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, user=user, **kwargs)
+        del self.fields["branch"]
+
+
 class DateTimeInput(forms.DateTimeInput):
     input_type = "datetime-local"
 

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from cases import services as case_services
 from cases.models import Case, Incident, Obligation
 from cases.policy import Access, case_access
-from spip.exceptions import NotAllowed, SpipError
+from spip.exceptions import ConcurrentEdit, NotAllowed, SpipError
 from spip.models import AccessLog, Partner, Role, User
 from spip.services import access_log_record, notification_send
 from workshops.models import Attendance, Enrollment, Session, Workshop
@@ -35,6 +35,8 @@ def _check_people(
 ) -> None:  # fmt: skip
     if any(user.role != Role.ADVISER or user.branch_id != branch_id for user in facilitators):
         raise SpipError(_("Facilitators are advisers of the branch."), field="facilitators")
+    if any(partner.department_id != _department_of(branch_id) for partner in partners):
+        raise SpipError(_("Choose partners from this SPIP's directory."), field="partners")
     partner_ids = {partner.pk for partner in partners}
     if any(
         user.role != Role.PARTNER or user.partner_id not in partner_ids for user in contributors
@@ -43,6 +45,12 @@ def _check_people(
             _("Contributors belong to one of the workshop's partner organisations."),
             field="contributors",
         )
+
+
+def _department_of(branch_id: int) -> int:
+    from spip.models import Branch
+
+    return Branch.objects.values_list("department_id", flat=True).get(pk=branch_id)
 
 
 @transaction.atomic
@@ -86,6 +94,71 @@ def workshop_create(
     workshop.contributors.set(contributors)
     access_log_record(acting_user=acting_user, action=AccessLog.Action.CREATE, obj=workshop)
     return workshop
+
+
+@transaction.atomic
+def workshop_update(
+    *,
+    acting_user: User,
+    workshop: Workshop,
+    version: int,
+    title: str,
+    kind: str,
+    theme: str,
+    capacity: int,
+    min_sessions: int,
+    status: str,
+    course_kind: str = "",
+    description: str = "",
+    facilitators: Sequence[User] = (),
+    partners: Sequence[Partner] = (),
+    contributors: Sequence[User] = (),
+) -> Workshop:
+    """Change a workshop (its branch's directors), unless someone else saved it since it
+    was read at `version`. Places never drop below the people already enrolled; places
+    added to an open workshop go to the people waiting, first come first served."""
+    if acting_user.role != Role.DIRECTOR or not (
+        acting_user.directed_branches.filter(pk=workshop.branch_id).exists()
+    ):
+        raise NotAllowed()
+    locked = Workshop.objects.select_for_update().get(pk=workshop.pk)
+    if locked.version != version:
+        raise ConcurrentEdit(
+            [(str(Workshop._meta.get_field("title").verbose_name).capitalize(), locked.title)],
+            locked.version,
+        )
+    if kind == Workshop.Kind.COURSE and not course_kind:
+        raise SpipError(_("Choose the kind of course (CP 131-5-1)."), field="course_kind")
+    if kind != Workshop.Kind.COURSE:
+        course_kind = ""
+    if min_sessions < 1:
+        raise SpipError(_("At least one session must be attended."), field="min_sessions")
+    taken = _places_taken(locked)
+    if capacity < max(taken, 1):
+        raise SpipError(
+            _("%(taken)s people already hold a place: the workshop cannot have fewer places.")
+            % {"taken": taken},
+            field="capacity",
+        )
+    if status not in Workshop.Status.values:
+        raise SpipError(_("Choose a status."), field="status")
+    _check_people(locked.branch_id, facilitators, partners, contributors)
+    changes = {
+        "title": title, "kind": kind, "course_kind": course_kind, "theme": theme,
+        "description": description, "capacity": capacity, "min_sessions": min_sessions,
+        "status": status,
+    }  # fmt: skip
+    for name, value in changes.items():
+        setattr(locked, name, value)
+    locked.version += 1
+    locked.save(update_fields=[*changes, "version"])
+    locked.facilitators.set(facilitators)
+    locked.partners.set(partners)
+    locked.contributors.set(contributors)
+    access_log_record(acting_user=acting_user, action=AccessLog.Action.CHANGE, obj=locked)
+    if locked.status == Workshop.Status.OPEN:
+        _promote(acting_user, locked)
+    return locked
 
 
 def _require_manage(user: User, workshop: Workshop) -> None:

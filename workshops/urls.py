@@ -8,6 +8,7 @@ urlpatterns = [
     path("workshops/", views.workshop_list, name="list"),
     path("workshops/new/", views.workshop_create, name="create"),
     path("workshops/<int:workshop_id>/", views.workshop_detail, name="detail"),
+    path("workshops/<int:workshop_id>/edit/", views.workshop_update, name="update"),
     path("workshops/<int:workshop_id>/sessions/new/", views.session_add, name="session_add"),
     path("workshops/<int:workshop_id>/enrol/", views.enrol_from_workshop, name="enrol"),
     path("workshops/sessions/<int:session_id>/", views.session_detail, name="session"),

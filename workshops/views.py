@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cases.forms import apply_domain_error
 from cases.models import Case
 from cases.policy import Access, case_access, case_for_user, own_cases
-from spip.exceptions import NotAllowed, SpipError
+from spip.exceptions import ConcurrentEdit, NotAllowed, SpipError
 from spip.models import AccessLog, Role
 from spip.services import access_log_record
 from workshops import selectors, services
@@ -34,6 +34,7 @@ from workshops.forms import (
     EnrolWorkshopForm,
     SessionForm,
     WorkshopForm,
+    WorkshopUpdateForm,
 )
 from workshops.models import Attendance, Enrollment, Session
 from workshops.policy import (
@@ -91,6 +92,42 @@ def workshop_create(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "POST"])
+def workshop_update(request: HttpRequest, workshop_id: int) -> HttpResponse:
+    """Change a workshop, its people and its status (the branch's directors)."""
+    _staff_only(request)
+    workshop, _access = workshop_for_user(request.user, workshop_id, WorkshopAccess.MANAGE)
+    if not can_create_workshop(request.user):
+        raise PermissionDenied
+    initial = {
+        name: getattr(workshop, name)
+        for name in ("title", "kind", "course_kind", "theme", "description", "capacity",
+                     "min_sessions", "status", "version")
+    } | {
+        "facilitators": list(workshop.facilitators.all()),
+        "partners": list(workshop.partners.all()),
+        "contributors": list(workshop.contributors.all()),
+    }  # fmt: skip
+    form = WorkshopUpdateForm(request.POST or None, initial=initial, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.workshop_update(
+                acting_user=request.user, workshop=workshop, **form.cleaned_data
+            )
+        except ConcurrentEdit as error:
+            form.data = form.data.copy()
+            form.data["version"] = str(error.current_version)
+            apply_domain_error(form, error)
+        except SpipError as error:
+            apply_domain_error(form, error)
+        else:
+            return redirect("workshops:detail", workshop_id=workshop.pk)
+    return render(
+        request, "workshops/form.html",
+        {"form": form, "title": _("Edit the workshop"), "workshop": workshop},
+    )  # fmt: skip
+
+
 def workshop_detail(request: HttpRequest, workshop_id: int) -> HttpResponse:
     require_workshop_roles(request.user)
     workshop, access = workshop_for_user(request.user, workshop_id, WorkshopAccess.PARTNER)
@@ -107,6 +144,7 @@ def workshop_detail(request: HttpRequest, workshop_id: int) -> HttpResponse:
         "page": page,
         "access": access,
         "can_manage": access == WorkshopAccess.MANAGE,
+        "can_edit": can_create_workshop(request.user),
         "can_enrol": request.user.role in (Role.ADVISER, Role.DIRECTOR),
         "fill_percent": min(100, round(100 * len(page.enrolled) / workshop.capacity)),
     }
