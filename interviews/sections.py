@@ -41,6 +41,12 @@ def interviews_section(case: Case, user: User, access: Access, today: date) -> S
         for interview in interviews
         if interview.status in TIMELINE_LABELS
     ]
+    last_held = next((i for i in interviews if i.status == Interview.Status.HELD), None)
+    suggested = None
+    if can_schedule and not case.closed_on:
+        suggested = services.suggested_next_date(
+            case, today=today, last=last_held.start if last_held else None
+        )
     return SectionContent(
         template="interviews/_case_section.html",
         context={
@@ -49,9 +55,8 @@ def interviews_section(case: Case, user: User, access: Access, today: date) -> S
             "past": past[:20],
             "past_count": len(past),
             "can_schedule": can_schedule and not case.closed_on,
-            "suggested": services.suggested_next_date(case, today=today)
-            if can_schedule and not case.closed_on else None,
-            "last_held": next((i for i in interviews if i.status == Interview.Status.HELD), None),
+            "suggested": suggested,
+            "last_held": last_held,
         },
         timeline=timeline,
     )  # fmt: skip

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -316,15 +317,20 @@ def reminder_retry(*, acting_user: User, interview: Interview) -> Interview:
     return interview
 
 
-def suggested_next_date(case: Case, *, today: date) -> date:
+_UNKNOWN = object()
+
+
+def suggested_next_date(case: Case, *, today: date, last: Any = _UNKNOWN) -> date:
     """The latest date the next interview may take place under the case's follow-up
-    intensity, counted from the last interview held (or today), on a weekday."""
-    last = (
-        Interview.objects.filter(case=case, status=Interview.Status.HELD)
-        .order_by("-start")
-        .values_list("start", flat=True)
-        .first()
-    )
+    intensity, counted from the last interview held (`last`, its start, read from the
+    database unless given), on a weekday."""
+    if last is _UNKNOWN:
+        last = (
+            Interview.objects.filter(case=case, status=Interview.Status.HELD)
+            .order_by("-start")
+            .values_list("start", flat=True)
+            .first()
+        )
     start = max(local(last).date() if last else today, today)
     suggested = start + timedelta(days=case.intensity.max_interval_days)
     if last is None:
