@@ -347,3 +347,32 @@ def test_more_places_promote_the_waiting_and_fewer_than_taken_are_refused(
     assert "Quelqu’un d’autre a enregistré cette fiche" in response.content.decode()
     workshop.refresh_from_db()
     assert workshop.title == "Prévention des addictions" and workshop.capacity == 2
+
+
+def test_case_file_section_queries_do_not_grow_with_enrolments(client, world, cases, workshops):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(world.adviser)
+    url = reverse("cases:detail", args=[cases.own.pk])
+    client.get(url)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    few = count()
+    today = timezone.localdate()
+    for index in range(4):
+        other = make_workshop(world.director, world.branch, title=f"Atelier {index}")
+        session = add_session(world.director, other, today - dt.timedelta(days=index + 1))
+        enrollment = services.enrollment_create(
+            acting_user=world.adviser, workshop=other, case=cases.own
+        )
+        services.attendance_record(
+            acting_user=world.director, session=session, enrollment=enrollment, status="absent"
+        )
+    assert count() == few
+    page = client.get(url).content.decode()
+    assert page.count("Enregistrer comme manquement") == 4

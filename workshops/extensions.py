@@ -15,12 +15,12 @@ from cases.selectors import TimelineEntry
 from spip.home import Panel
 from spip.models import Role, User
 from workshops import selectors
-from workshops.models import Attendance, Enrollment
+from workshops.models import Enrollment
 
 
 def case_section(case: Case, user: User, access: Access, today: date) -> SectionContent | None:
     """The case's enrolments, their attendance and absences; enrolment and incident actions
-    for those who may write. Two queries."""
+    for those who may write. One query."""
     if access < Access.READ_WITH_REASON:
         return None
     enrollments = selectors.case_enrollments(case.pk)
@@ -31,14 +31,9 @@ def case_section(case: Case, user: User, access: Access, today: date) -> Section
             timeline.append(
                 TimelineEntry(enrollment.completed_on, _("Workshop completed"), workshop)
             )
-        for attendance in enrollment.attendances.all():
-            if attendance.status == Attendance.Status.ABSENT:
-                day = timezone.localtime(attendance.session.starts_at).date()
-                timeline.append(TimelineEntry(day, _("Workshop absence"), workshop))
-        enrollment.attended = sum(1 for a in enrollment.attendances.all() if a.attended)
-        enrollment.absences = [
-            a for a in enrollment.attendances.all() if a.status == Attendance.Status.ABSENT
-        ]
+        for absence in enrollment.absences:
+            day = timezone.localtime(absence.starts_at).date()
+            timeline.append(TimelineEntry(day, _("Workshop absence"), workshop))
     return SectionContent(
         template="workshops/_case_section.html",
         context={

@@ -11,6 +11,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.postgres.aggregates import ArrayAgg
 from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
 from django.utils import timezone
 
@@ -268,22 +269,47 @@ def facilitator_sessions(user: User, today: date) -> list[Session]:
     )
 
 
+@dataclass(frozen=True)
+class Absence:
+    attendance_id: int
+    starts_at: datetime
+    incident_id: int | None
+
+
 def case_enrollments(case_id: int) -> list[Enrollment]:
-    """A case's enrolments with their workshop, sessions attended and absences (one query
-    each level)."""
-    return list(
+    """A case's enrolments with their workshop, sessions attended and absences, in one
+    query (the case file's budget is shared by every section)."""
+    absent = Q(attendances__status=Attendance.Status.ABSENT)
+    order = ("attendances__session__starts_at", "attendances__id")
+    enrollments = list(
         Enrollment.objects.filter(case_id=case_id)
         .select_related("workshop", "obligation__type", "proof")
-        .prefetch_related(
-            Prefetch(
+        .annotate(
+            attended=Count(
                 "attendances",
-                queryset=Attendance.objects.select_related("session").order_by(
-                    "session__starts_at", "id"
+                filter=Q(
+                    attendances__status__in=[Attendance.Status.PRESENT, Attendance.Status.CAUGHT_UP]
                 ),
-            )
+            ),
+            absence_ids=ArrayAgg("attendances__id", filter=absent, ordering=order, default=[]),
+            absence_starts=ArrayAgg(
+                "attendances__session__starts_at", filter=absent, ordering=order, default=[]
+            ),
+            absence_incidents=ArrayAgg(
+                "attendances__incident_id", filter=absent, ordering=order, default=[]
+            ),
         )
         .order_by("-requested_at", "-id")
     )
+    for enrollment in enrollments:
+        enrollment.absences = [
+            Absence(*row)
+            for row in zip(
+                enrollment.absence_ids, enrollment.absence_starts, enrollment.absence_incidents,
+                strict=True,
+            )
+        ]  # fmt: skip
+    return enrollments
 
 
 def open_workshops_for_case(branch_id: int) -> QuerySet[Workshop]:
