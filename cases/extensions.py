@@ -59,3 +59,21 @@ def case_sections(
         if content is not None:
             contents.append(content)
     return contents
+
+
+# --- Hooks on case events ------------------------------------------------------------------
+
+TransferHook = Callable[["Case", "User"], None]
+_transfer_hooks: list[TransferHook] = []
+
+
+def register_transfer_hook(hook: TransferHook) -> None:
+    """`hook(case, acting_user)` runs inside the transaction that moves a case to another
+    branch (e.g. to cancel what the old branch had planned)."""
+    if hook not in _transfer_hooks:
+        _transfer_hooks.append(hook)
+
+
+def case_transferred(case: Case, acting_user: User) -> None:
+    for hook in _transfer_hooks:
+        hook(case, acting_user)

@@ -23,6 +23,7 @@ from django.utils.translation import ngettext
 
 from cases import legal
 from cases.allocation import running_measures
+from cases.extensions import case_transferred
 from cases.files import proof_file_type
 from cases.models import (
     Assessment,
@@ -265,6 +266,7 @@ def case_transfer(*, acting_user: User, case: Case, to_branch: Branch, reason: s
     case.environment = to_branch.environment
     case.version += 1
     case.save(update_fields=["branch", "adviser", "environment", "version"])
+    case_transferred(case, acting_user)
     for director in User.objects.filter(
         role=Role.DIRECTOR, directed_branches=to_branch, is_active=True
     ):

@@ -7,9 +7,10 @@ class InterviewsConfig(AppConfig):
     verbose_name = _("Interviews")
 
     def ready(self) -> None:
-        from cases.extensions import CaseSection, register_section
+        from cases.extensions import CaseSection, register_section, register_transfer_hook
         from interviews.demo import seed_interviews
         from interviews.sections import home_panel, interviews_section
+        from interviews.services import cancel_planned_on_transfer
         from spip import home, navigation
         from spip.demo import register
         from spip.models import Role
@@ -26,4 +27,5 @@ class InterviewsConfig(AppConfig):
             CaseSection(key="interviews", build=interviews_section, order=10, identity=True)
         )
         home.register("interviews", home_panel)
+        register_transfer_hook(cancel_planned_on_transfer)
         register(seed_interviews)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 from icalendar import Calendar, Event
 
+from cases.policy import visible_cases
 from interviews.models import Interview
 from spip.models import User
 
@@ -27,6 +28,7 @@ def calendar_feed(user: User) -> bytes:
     now = timezone.now()
     interviews = (
         Interview.objects.filter(adviser=user, start__gte=now - PAST, start__lt=now + FUTURE)
+        .filter(case__in=visible_cases(user).values("pk"))
         .select_related("case__person")
         .only(
             "pk", "start", "end", "kind", "place", "status", "version", "updated_at",
@@ -47,7 +49,6 @@ def calendar_feed(user: User) -> bytes:
             event.add("uid", f"interview-{interview.pk}@spip")
             event.add("sequence", interview.version)
             event.add("dtstamp", now)
-            event.add("last-modified", interview.updated_at)
             event.add("dtstart", interview.start)
             event.add("dtend", interview.end)
             summary = (

@@ -24,7 +24,8 @@ class TsTzRange(Func):
     output_field = models.Field()
 
 
-@tracked(exclude=["reminder_claimed_at", "updated_at"])
+# Private notes stay out of the change history, which the case file shows.
+@tracked(exclude=["reminder_claimed_at", "updated_at", "notes"])
 class Interview(models.Model):
     class Kind(models.TextChoices):
         INTAKE = "intake", _("intake interview")

@@ -35,7 +35,7 @@ AHEAD = timedelta(hours=48)
 # Not worth a reminder any more: the interview is too close.
 TOO_LATE = timedelta(hours=2)
 STALE_CLAIM = timedelta(minutes=15)
-BATCH = 200
+BATCH = 50
 
 
 class SmsBackend(Protocol):
@@ -68,7 +68,10 @@ class SweepResult:
     failed: int = 0
 
 
-def _claim(now: datetime, batch: int) -> list[int]:
+def _claim(now: datetime, batch: int) -> tuple[list[int], datetime]:
+    """Claim up to `batch` reminders due at `now`; the claim is stamped with the real time
+    (a stale claim is one older than 15 minutes by the clock) and identifies this run."""
+    claimed_at = timezone.now()
     with transaction.atomic():
         ids = list(
             Interview.objects.select_for_update(skip_locked=True, of=("self",))
@@ -82,9 +85,9 @@ def _claim(now: datetime, batch: int) -> list[int]:
             .values_list("pk", flat=True)[:batch]
         )
         Interview.objects.filter(pk__in=ids).update(
-            reminder=Interview.Reminder.CLAIMED, reminder_claimed_at=now
+            reminder=Interview.Reminder.CLAIMED, reminder_claimed_at=claimed_at
         )
-    return ids
+    return ids, claimed_at
 
 
 def reminder_text(interview: Interview) -> str:
@@ -128,7 +131,10 @@ def _send_one(interview: Interview) -> tuple[str, str]:
 def reminders_send(*, now: datetime | None = None, batch: int = BATCH) -> SweepResult:
     now = now or timezone.now()
     result = SweepResult()
-    while ids := _claim(now, batch):
+    while True:
+        ids, claimed_at = _claim(now, batch)
+        if not ids:
+            break
         result.claimed += len(ids)
         interviews = Interview.objects.filter(pk__in=ids).select_related("person", "case__branch")
         for interview in interviews:
@@ -141,7 +147,11 @@ def reminders_send(*, now: datetime | None = None, batch: int = BATCH) -> SweepR
                     )
                     state = Interview.Reminder.FAILED
                     message = _("Failed (%(error)s).") % {"error": type(error).__name__}
-            Interview.objects.filter(pk=interview.pk, reminder=Interview.Reminder.CLAIMED).update(
+            # Only this run's claim: one reset by the adviser meanwhile is theirs now.
+            Interview.objects.filter(
+                pk=interview.pk, reminder=Interview.Reminder.CLAIMED,
+                reminder_claimed_at=claimed_at,
+            ).update(
                 reminder=state, reminder_result=message[:200],
                 reminder_sent_at=timezone.now() if state == Interview.Reminder.SENT else None,
             )  # fmt: skip

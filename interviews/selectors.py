@@ -42,7 +42,8 @@ def _visible_interviews(viewer: User) -> QuerySet[Interview]:
     on, nor one they are excluded from)."""
     interviews = Interview.objects.select_related("case__person", "adviser")
     if viewer.role == Role.ADVISER:
-        return interviews.filter(adviser=viewer)
+        # Never a case the adviser may not open (restricted, excluded, transferred away).
+        return interviews.filter(adviser=viewer, case__in=visible_cases(viewer).values("pk"))
     cases = own_cases(viewer) if viewer.role == Role.DIRECTOR else visible_cases(viewer)
     return interviews.filter(case__in=cases.values("pk"))
 

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -72,18 +72,32 @@ def _may_write(user: User, case: Case) -> None:
         raise NotAllowed
 
 
+def may_hold(adviser: User, case: Case) -> bool:
+    """Whether `adviser` may hold the case's interviews: someone who follows the case (or
+    directs its branch), so that whoever sees the interview may also log its outcome, and
+    nobody excluded from or not named on a restricted case ever has it on their agenda."""
+    return (
+        adviser.is_active
+        and adviser.role in (Role.ADVISER, Role.DIRECTOR)
+        and case_access(adviser, case) >= Access.WRITE
+    )
+
+
 def _check_adviser(case: Case, adviser: User) -> None:
-    if not adviser.is_active or adviser.role not in (Role.ADVISER, Role.DIRECTOR):
-        raise SpipError(_("Choose an adviser of the branch."), field="adviser")
-    if adviser.role == Role.ADVISER and adviser.branch_id != case.branch_id:
-        raise SpipError(_("Choose an adviser of the branch."), field="adviser")
+    if not may_hold(adviser, case):
+        raise SpipError(_("Choose an adviser who follows this case."), field="adviser")
 
 
-def _check_time(start: datetime, duration: int, *, today: date) -> None:
+# An interview that has just begun (a person who came without an appointment) may still be
+# recorded; anything earlier is the past.
+JUST_BEGUN = timedelta(hours=1)
+
+
+def _check_time(start: datetime, duration: int) -> None:
     if not 5 <= duration <= 480:
         raise SpipError(_("A duration between 5 minutes and 8 hours."), field="duration")
     start_local = local(start)
-    if start_local.date() < today:
+    if start < timezone.now() - JUST_BEGUN:
         raise SpipError(_("An interview cannot be planned in the past."), field="start")
     if not EARLIEST_START <= start_local.time() <= LATEST_START:
         raise SpipError(_("Choose a time between 07:00 and 21:00."), field="start")
@@ -134,7 +148,7 @@ def interview_schedule(
     if case.closed_on:
         raise SpipError(_("This case is closed."))
     _check_adviser(case, adviser)
-    _check_time(start, duration, today=timezone.localdate())
+    _check_time(start, duration)
     end = start + timedelta(minutes=duration)
     _check_overlaps(adviser, case, start, end)
     interview = Interview(
@@ -164,12 +178,12 @@ def interview_reschedule(
     if interview.status != Interview.Status.PLANNED:
         raise SpipError(_("Only a planned interview can be moved."))
     _check_adviser(case, adviser)
-    _check_time(start, duration, today=timezone.localdate())
+    _check_time(start, duration)
     end = start + timedelta(minutes=duration)
     _check_overlaps(adviser, case, start, end, exclude=interview.pk)
     changes = {"start": start, "end": end, "duration": duration, "place": place, "kind": kind,
                "adviser": adviser}  # fmt: skip
-    if start != interview.start:
+    if start != interview.start or place != interview.place:
         changes |= {"convocation_sent_at": None, "convocation_channel": "", "reminder": "",
                     "reminder_sent_at": None, "reminder_result": ""}  # fmt: skip
     try:
@@ -225,6 +239,15 @@ def interview_outcome_record(
     now = timezone.now()
     if status in (Interview.Status.HELD, Interview.Status.MISSED) and interview.start > now:
         raise SpipError(_("This interview has not taken place yet."), field="status")
+    if interview.incident_id and status != Interview.Status.MISSED:
+        raise SpipError(
+            _("An incident was recorded for this missed interview: its outcome stays."),
+            field="status",
+        )
+    if status in Interview.BUSY and interview.status not in Interview.BUSY:
+        # An excused or missed interview freed its slot; someone may have taken it since.
+        _check_overlaps(interview.adviser, case, interview.start, interview.end,
+                        exclude=interview.pk)  # fmt: skip
     proofs = proofs or {}
     if proofs and status != Interview.Status.HELD:
         raise SpipError(
@@ -246,10 +269,17 @@ def interview_outcome_record(
                 note=_("Checked during the interview"),
             )  # fmt: skip
         )
-    interview = _save_versioned(
-        interview, acting_user=acting_user, expected_version=version,
-        changes={"status": status, "outcome": outcome, "notes": notes, "outcome_logged_at": now},
-    )  # fmt: skip
+    try:
+        with transaction.atomic():
+            interview = _save_versioned(
+                interview, acting_user=acting_user, expected_version=version,
+                changes={"status": status, "outcome": outcome, "notes": notes,
+                         "outcome_logged_at": now},
+            )  # fmt: skip
+    except IntegrityError as error:
+        if "no_overlap" in str(error):
+            raise _overlap_refused() from error
+        raise
     return interview, recorded
 
 
@@ -307,9 +337,12 @@ def reminder_retry(*, acting_user: User, interview: Interview) -> Interview:
     """A claim left by a worker that died: the adviser checked whether the person got the
     reminder and asks for it to be sent again."""
     _may_schedule(acting_user, interview.case)
+    from interviews.reminders import STALE_CLAIM
+
     updated = Interview.objects.filter(
-        pk=interview.pk, reminder=Interview.Reminder.CLAIMED, status=Interview.Status.PLANNED
-    ).update(reminder="", reminder_claimed_at=None, reminder_result="")
+        pk=interview.pk, reminder=Interview.Reminder.CLAIMED, status=Interview.Status.PLANNED,
+        reminder_claimed_at__lt=timezone.now() - STALE_CLAIM,
+    ).update(reminder="", reminder_claimed_at=None, reminder_result="")  # fmt: skip
     if not updated:
         raise SpipError(_("This reminder is not waiting for a decision."))
     interview.refresh_from_db()
@@ -331,13 +364,23 @@ def suggested_next_date(case: Case, *, today: date, last: Any = _UNKNOWN) -> dat
             .values_list("start", flat=True)
             .first()
         )
-    start = max(local(last).date() if last else today, today)
-    suggested = start + timedelta(days=case.intensity.max_interval_days)
+    interval = case.intensity.max_interval_days
     if last is None:
-        suggested = today + timedelta(days=min(7, case.intensity.max_interval_days))
+        suggested = today + timedelta(days=min(7, interval))
+    else:
+        suggested = local(last).date() + timedelta(days=interval)
     while suggested.weekday() >= 5:
         suggested -= timedelta(days=1)
-    return max(suggested, today)
+    return max(suggested, today)  # overdue: as soon as possible
+
+
+def cancel_planned_on_transfer(case: Case, acting_user: User) -> None:
+    """A case moved to another branch: the old branch's planned interviews are cancelled
+    (the receiving branch plans its own), so no reminder goes out for them."""
+    planned = Interview.objects.filter(case=case, status=Interview.Status.PLANNED)
+    for interview in planned:
+        access_log_record(acting_user=acting_user, action=AccessLog.Action.CHANGE, obj=interview)
+    planned.update(status=Interview.Status.CANCELLED, version=F("version") + 1)
 
 
 # --- Calendar feed ------------------------------------------------------------------------

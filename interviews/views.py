@@ -36,6 +36,7 @@ from interviews.forms import (
     VersionForm,
 )
 from interviews.models import Interview
+from interviews.reminders import STALE_CLAIM
 from spip.exceptions import ConcurrentEdit, SpipError
 from spip.models import AccessLog, Role
 from spip.pdf import render_pdf
@@ -63,12 +64,14 @@ def _scheduler_for(request: HttpRequest, interview_id: int) -> tuple[Interview, 
 
 
 def _advisers_for_case(case: Case) -> list[Any]:
+    """Who may hold the case's interviews: its advisers (assigned, co-advisers,
+    substitutes) — a handful of people, each checked against the case's access policy."""
     from spip.models import User
 
     advisers = User.objects.filter(
         role=Role.ADVISER, branch_id=case.branch_id, is_active=True
     ).order_by("last_name", "first_name")
-    return list(advisers)
+    return [adviser for adviser in advisers if services.may_hold(adviser, case)]
 
 
 # --- Agenda ----------------------------------------------------------------------------------
@@ -178,6 +181,8 @@ def schedule_from_agenda(request: HttpRequest) -> HttpResponse:
     """From the agenda: choose one of the agenda's adviser's cases, then the time."""
     _case_roles_only(request)
     advisers = selectors.agenda_advisers(request.user)
+    if not advisers:
+        raise Http404
     adviser_id = request.GET.get("adviser") or request.POST.get("adviser")
     adviser = next((a for a in advisers if str(a.pk) == str(adviser_id)), advisers[0])
     cases = own_cases(adviser).filter(closed_on__isnull=True)
@@ -233,6 +238,10 @@ def cancel(request: HttpRequest, interview_id: int) -> HttpResponse:
             services.interview_cancel(
                 acting_user=request.user, interview=interview, version=form.cleaned_data["version"]
             )
+        except ConcurrentEdit as error:
+            form.data = form.data.copy()
+            form.data["version"] = str(error.current_version)
+            apply_domain_error(form, error)
         except SpipError as error:
             apply_domain_error(form, error)
         else:
@@ -268,7 +277,9 @@ def detail(request: HttpRequest, interview_id: int) -> HttpResponse:
         "can_schedule": access >= Access.WRITE or request.user.role == Role.SECRETARY,
         "history": list(interview.history.order_by("-pgh_created_at")[:20]),
         "sent_form": ConvocationSentForm(),
-        "now": timezone.now(),
+        "reminder_stale": interview.reminder == Interview.Reminder.CLAIMED
+        and interview.reminder_claimed_at is not None
+        and interview.reminder_claimed_at < timezone.now() - STALE_CLAIM,
     }
     if access >= Access.WRITE:
         context |= _outcome_context(interview, case)

@@ -198,3 +198,20 @@ def _new_case(world, cases, n: int):
         person_data={"birth_name": f"Personne{n}", "first_names": "Sam", "sex": "F",
                      "birth_date": dt.date(1985, 1, 1 + n % 28)},
     )  # fmt: skip
+
+
+def test_a_fresh_claim_cannot_be_reset(client, world, cases):
+    """While a worker may still be sending, nobody can ask for the reminder again."""
+    own = cases.own
+    interview = _interview(
+        own, world.adviser, timezone.now() + dt.timedelta(hours=40),
+        reminder=Interview.Reminder.CLAIMED, reminder_claimed_at=timezone.now(),
+    )  # fmt: skip
+    client.force_login(world.adviser)
+    assert (
+        "Renvoyer le rappel"
+        not in client.get(reverse("interviews:detail", args=[interview.pk])).content.decode()
+    )
+    client.post(reverse("interviews:reminder_retry", args=[interview.pk]))
+    interview.refresh_from_db()
+    assert interview.reminder == Interview.Reminder.CLAIMED

@@ -48,24 +48,36 @@ def at_now():
 # --- Scheduling -----------------------------------------------------------------------------
 
 
+def _second_case(world, cases):
+    from cases import services as case_services
+
+    return case_services.case_open(
+        acting_user=world.director, branch=world.branch, adviser=world.adviser,
+        opened_on=cases.own.opened_on, intensity=cases.own.intensity,
+        intensity_reason="évaluation",
+        person_data={"birth_name": "Durand", "first_names": "Lou", "sex": "F",
+                     "birth_date": dt.date(1988, 2, 3)},
+    )  # fmt: skip
+
+
 def test_overlaps_are_refused_for_the_adviser_and_for_the_person(world, cases, at_now):
     own = cases.cases["own"]
     schedule(own, world.adviser, paris(2026, 3, 4, 10, 0))
     # The adviser is busy from 10:00 to 10:45, whatever the case.
-    colleague_case = cases.cases["colleague"]
+    second = _second_case(world, cases)
     with pytest.raises(SpipError) as error:
-        schedule(colleague_case, world.director, paris(2026, 3, 4, 10, 30), adviser=world.adviser)
+        schedule(second, world.director, paris(2026, 3, 4, 10, 30), adviser=world.adviser)
     assert "déjà un entretien" in str(error.value.message)
     assert "04/03/2026" in str(error.value.message)
-    # The person is busy too, even with another adviser of the branch.
+    # The person is busy too, even with someone else (the director may hold interviews).
     with pytest.raises(SpipError) as error:
-        schedule(own, world.director, paris(2026, 3, 4, 10, 15), adviser=world.colleague)
+        schedule(own, world.director, paris(2026, 3, 4, 10, 15), adviser=world.director)
     assert "Cette personne a déjà un rendez-vous" in str(error.value.message)
     # Back to back is fine; so is the same slot once the first is cancelled.
     schedule(own, world.adviser, paris(2026, 3, 4, 10, 45))
     first = Interview.objects.get(start=paris(2026, 3, 4, 10, 0))
     services.interview_cancel(acting_user=world.adviser, interview=first, version=first.version)
-    schedule(colleague_case, world.director, paris(2026, 3, 4, 10, 0), adviser=world.adviser)
+    schedule(second, world.director, paris(2026, 3, 4, 10, 0), adviser=world.adviser)
 
 
 def test_the_database_refuses_an_overlap_the_service_did_not_see(world, cases, at_now):
@@ -158,10 +170,15 @@ def test_next_date_follows_the_follow_up_intensity(world, cases, at_now):
         case=own, person=own.person, adviser=world.adviser, start=paris(2026, 2, 2, 10),
         end=paris(2026, 2, 2, 10, 45), status=Interview.Status.HELD, created_by=world.adviser,
     )  # fmt: skip
-    suggested = services.suggested_next_date(own, today=dt.date(2026, 2, 3))
-    assert suggested <= dt.date(2026, 2, 3) + dt.timedelta(days=interval)
-    assert suggested >= dt.date(2026, 2, 3) + dt.timedelta(days=interval - 2)
-    assert suggested.weekday() < 5
+    # Counted from the last interview held, not from today.
+    for today in (dt.date(2026, 2, 3), dt.date(2026, 2, 10)):
+        suggested = services.suggested_next_date(own, today=today)
+        assert suggested <= dt.date(2026, 2, 2) + dt.timedelta(days=interval)
+        assert suggested >= dt.date(2026, 2, 2) + dt.timedelta(days=interval - 2)
+        assert suggested.weekday() < 5
+    # Overdue: as soon as possible.
+    late = dt.date(2026, 2, 2) + dt.timedelta(days=interval + 10)
+    assert services.suggested_next_date(own, today=late) == late
 
 
 # --- Outcome --------------------------------------------------------------------------------
@@ -399,3 +416,106 @@ def test_outcomes_to_log_lists_past_interviews_without_outcome(client, world, ca
     assert page.count('class="fr-mb-2w" id="outcome-') == 1
     home = client.get(reverse("home")).content.decode()
     assert "1 issue à consigner" in home
+
+
+# --- What the review found ------------------------------------------------------------------
+
+
+def test_only_someone_who_follows_the_case_holds_its_interviews(client, world, cases, at_now):
+    """Nobody gets on their agenda a case they may not open: not a colleague who reads it
+    with a reason, not an adviser excluded from it or not named on a restricted case."""
+    for situation, adviser in [("own", world.colleague), ("excluded", world.adviser),
+                               ("restricted", world.adviser)]:  # fmt: skip
+        with pytest.raises(SpipError, match="qui suit ce dossier"):
+            schedule(cases.cases[situation], world.colleague if situation != "own"
+                     else world.adviser, paris(2026, 3, 4, 10), adviser=adviser)  # fmt: skip
+    client.force_login(world.director)
+    form = client.get(reverse("interviews:schedule_for_case", args=[cases.own.pk]))
+    choices = form.context["form"].fields["adviser"].queryset
+    assert list(choices) == [world.adviser]
+
+
+def test_agenda_feed_and_lists_never_show_a_case_the_adviser_may_not_open(
+    client, world, cases, at_now
+):
+    restricted = cases.cases["restricted"]
+    Interview.objects.create(
+        case=restricted, person=restricted.person, adviser=world.adviser,
+        start=paris(2026, 3, 2, 7, 0), end=paris(2026, 3, 2, 7, 45), created_by=world.colleague,
+    )  # fmt: skip
+    client.force_login(world.adviser)
+    for url in (reverse("interviews:agenda"), reverse("interviews:outcomes"), reverse("home")):
+        assert "PETIT" not in client.get(url, {"day": "2026-03-02"}).content.decode(), url
+    token = services.calendar_token_create(acting_user=world.adviser)
+    feed = client.get(reverse("interviews:calendar_feed", args=[token])).content.decode()
+    assert restricted.number not in feed
+
+
+def test_a_transfer_cancels_the_old_branch_planned_interviews(world, cases, at_now):
+    from cases import services as case_services
+
+    own = cases.own
+    interview = schedule(own, world.adviser, paris(2026, 3, 4, 10, 0))
+    case_services.case_transfer(
+        acting_user=world.director, case=own, to_branch=world.other_branch, reason="déménagement"
+    )
+    interview.refresh_from_db()
+    assert interview.status == Interview.Status.CANCELLED
+
+
+def test_changing_an_outcome_is_refused_cleanly(client, world, cases, at_now):
+    own = cases.own
+    first = schedule(own, world.adviser, paris(2026, 3, 2, 9, 0))
+    at_now.move_to(dt.datetime(2026, 3, 2, 8, 30, tzinfo=PARIS))
+    first, _ = services.interview_outcome_record(
+        acting_user=world.adviser, interview=first, version=first.version, status="excused",
+        outcome="", notes="",
+    )  # fmt: skip
+    schedule(own, world.adviser, paris(2026, 3, 2, 9, 0))  # the freed slot is taken again
+    at_now.move_to(dt.datetime(2026, 3, 2, 11, 0, tzinfo=PARIS))
+    client.force_login(world.adviser)
+    response = client.post(
+        reverse("interviews:outcome", args=[first.pk]),
+        {"status": "held", "version": first.version}, HTTP_HX_REQUEST="true",
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert "déjà un entretien" in response.content.decode()
+    # Once an incident is recorded, a missed interview stays missed.
+    missed = schedule(own, world.adviser, paris(2026, 3, 2, 10, 0))
+    missed, _ = services.interview_outcome_record(
+        acting_user=world.adviser, interview=missed, version=missed.version, status="missed",
+        outcome="", notes="",
+    )  # fmt: skip
+    services.interview_incident_record(
+        acting_user=world.adviser, interview=missed, measure=cases.measures["own"],
+        response="reminder", description="Absent",
+    )  # fmt: skip
+    missed.refresh_from_db()
+    with pytest.raises(SpipError, match="manquement a été enregistré"):
+        services.interview_outcome_record(
+            acting_user=world.adviser, interview=missed, version=missed.version,
+            status="excused", outcome="", notes="",
+        )  # fmt: skip
+
+
+def test_notes_stay_out_of_the_change_history(world, cases, at_now):
+    interview = schedule(cases.own, world.adviser, paris(2026, 3, 2, 9, 0))
+    at_now.move_to(dt.datetime(2026, 3, 2, 10, 0, tzinfo=PARIS))
+    services.interview_outcome_record(
+        acting_user=world.adviser, interview=interview, version=interview.version,
+        status="held", outcome="", notes="Très confidentiel",
+    )  # fmt: skip
+    assert (
+        not hasattr(interview.history.model, "notes")
+        or not interview.history.filter(notes__contains="confidentiel").exists()
+    )
+    assert "notes" not in {field.name for field in interview.history.model._meta.fields}
+
+
+def test_scheduling_from_the_agenda_without_any_adviser_is_a_404(client, world):
+    from spip.models import Role
+    from tests.factories import BranchFactory, UserFactory
+
+    lonely = UserFactory(role=Role.SECRETARY, branch=BranchFactory(name="Vide"))
+    client.force_login(lonely)
+    assert client.get(reverse("interviews:schedule")).status_code == 404
