@@ -68,6 +68,7 @@ def worker_files(monkeypatch, settings, tmp_path):
     }  # fmt: skip
 
 
+@pytest.mark.worker
 def test_completion_queues_the_attestation_to_a_real_worker(
     worker_files,
     celery_worker,  # noqa: F811 - the fixture imported above
