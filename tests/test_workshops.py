@@ -376,3 +376,33 @@ def test_case_file_section_queries_do_not_grow_with_enrolments(client, world, ca
     assert count() == few
     page = client.get(url).content.decode()
     assert page.count("Enregistrer comme manquement") == 4
+
+
+def test_a_catch_up_counts_once_for_the_session_it_makes_up_for(world, cases, workshops):
+    workshop = workshops.workshop  # two sessions to attend
+    today = timezone.localdate()
+    missed = add_session(world.director, workshop, today - dt.timedelta(days=20), "Séance 1")
+    catch_up = services.session_add(
+        acting_user=world.director, workshop=workshop,
+        starts_at=workshops.past.starts_at - dt.timedelta(days=2),
+        ends_at=workshops.past.ends_at - dt.timedelta(days=2), place="Bureau",
+        topic="Rattrapage", catch_up_of=missed,
+    )  # fmt: skip
+    enrollment = workshops.enrollment
+    for session, status in ((missed, "caught_up"), (catch_up, "present")):
+        services.attendance_record(
+            acting_user=world.director, session=session, enrollment=enrollment, status=status
+        )
+    enrollment.refresh_from_db()
+    assert enrollment.status == Enrollment.Status.ENROLLED  # one session, not two
+    services.attendance_record(
+        acting_user=world.director, session=workshops.past, enrollment=enrollment,
+        status="present",
+    )  # fmt: skip
+    enrollment.refresh_from_db()
+    assert enrollment.status == Enrollment.Status.COMPLETED
+    with pytest.raises(SpipError):  # a catch-up comes after the session it makes up for
+        services.session_add(
+            acting_user=world.director, workshop=workshop, starts_at=missed.starts_at,
+            ends_at=missed.ends_at, place="Bureau", topic="Trop tôt", catch_up_of=catch_up,
+        )  # fmt: skip

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from cases.policy import visible_cases
@@ -113,7 +114,9 @@ def _summary(enrollment: Enrollment) -> tuple[int, Decimal, int]:
     attended = [a for a in enrollment.attendances.all() if a.attended]
     absences = sum(1 for a in enrollment.attendances.all() if a.status == Attendance.Status.ABSENT)
     hours = sum((a.session.hours for a in attended), Decimal(0))
-    return len(attended), hours, absences
+    # A catch-up session counts for the session it makes up for.
+    counted = {a.session.catch_up_of_id or a.session_id for a in attended}
+    return len(counted), hours, absences
 
 
 def workshop_page(workshop: Workshop, user: User, access: WorkshopAccess) -> WorkshopPage:
@@ -286,10 +289,11 @@ def case_enrollments(case_id: int) -> list[Enrollment]:
         .select_related("workshop", "obligation__type", "proof")
         .annotate(
             attended=Count(
-                "attendances",
+                Coalesce("attendances__session__catch_up_of_id", "attendances__session_id"),
                 filter=Q(
                     attendances__status__in=[Attendance.Status.PRESENT, Attendance.Status.CAUGHT_UP]
                 ),
+                distinct=True,
             ),
             absence_ids=ArrayAgg("attendances__id", filter=absent, ordering=order, default=[]),
             absence_starts=ArrayAgg(

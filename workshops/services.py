@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
+from django.db.models.functions import Coalesce
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -369,12 +370,24 @@ def attendance_record(
         action = AccessLog.Action.CHANGE
     access_log_record(acting_user=acting_user, action=action, obj=attendance)
     if enrollment.status == Enrollment.Status.ENROLLED:
-        attended = enrollment.attendances.filter(
-            status__in=[Attendance.Status.PRESENT, Attendance.Status.CAUGHT_UP]
-        ).count()
+        attended = attended_sessions(enrollment)
         if attended >= workshop.min_sessions:
             _complete(acting_user, enrollment, session.starts_at)
     return attendance
+
+
+def attended_sessions(enrollment: Enrollment) -> int:
+    """Sessions the person attended or caught up, a catch-up session counting for the
+    session it makes up for (attending both counts once)."""
+    return (
+        enrollment.attendances.filter(
+            status__in=[Attendance.Status.PRESENT, Attendance.Status.CAUGHT_UP]
+        )
+        .annotate(counted=Coalesce("session__catch_up_of_id", "session_id"))
+        .values("counted")
+        .distinct()
+        .count()
+    )
 
 
 def _complete(acting_user: User, enrollment: Enrollment, when: datetime) -> None:
