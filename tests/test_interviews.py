@@ -519,3 +519,19 @@ def test_scheduling_from_the_agenda_without_any_adviser_is_a_404(client, world):
     lonely = UserFactory(role=Role.SECRETARY, branch=BranchFactory(name="Vide"))
     client.force_login(lonely)
     assert client.get(reverse("interviews:schedule")).status_code == 404
+
+
+def test_home_panel_query_count_does_not_grow(client, world, cases, at_now):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(world.adviser)
+    _fill_week(cases.own, world.adviser, 5)
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("home"))
+    Interview.objects.all().delete()
+    _fill_week(cases.own, world.adviser, 100)
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(reverse("home")).content.decode()
+    assert page.count("Bureau") == 0 and "Vos entretiens" in page
+    assert len(many) == len(few)
