@@ -186,6 +186,8 @@ def case_assign(*, acting_user: User, case: Case, adviser: User, reason: str) ->
         raise NotAllowed()
     if adviser.role != Role.ADVISER or adviser.branch_id != case.branch_id:
         raise SpipError(_("The adviser must work at this case's branch."), field="adviser")
+    if not adviser.is_active:
+        raise SpipError(_("This account is deactivated."), field="adviser")
     if case.excluded_staff.filter(pk=adviser.pk).exists():
         raise SpipError(_("This adviser is excluded from the case."), field="adviser")
     if not reason.strip():

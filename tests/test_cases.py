@@ -417,6 +417,17 @@ def test_an_excluded_adviser_cannot_be_assigned(world, cases):
     assert error.value.field == "adviser"
 
 
+def test_a_deactivated_adviser_cannot_be_assigned(world, cases):
+    world.adviser.is_active = False
+    world.adviser.save(update_fields=["is_active"])
+    with pytest.raises(SpipError, match="désactivé") as error:
+        services.case_assign(
+            acting_user=world.director, case=cases.cases["colleague"], adviser=world.adviser,
+            reason="renfort",
+        )  # fmt: skip
+    assert error.value.field == "adviser"
+
+
 def test_a_resumption_closes_an_open_suspension(world, cases):
     measure = cases.measures["own"]
     services.measure_event_record(
