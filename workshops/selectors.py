@@ -16,7 +16,7 @@ from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from cases.policy import visible_cases
+from cases.policy import own_cases, visible_cases
 from spip.models import Role, User
 from workshops.models import Attendance, Enrollment, Session, Workshop
 from workshops.policy import WorkshopAccess, workshops_for
@@ -66,6 +66,7 @@ class PersonRow:
     enrollment: Enrollment
     name: str  # "LAST first names", or a neutral label when the viewer may not see the case
     case_id: int | None  # only when the viewer may open the case
+    can_act: bool  # the viewer follows the case (withdraw, confirm) or runs the workshop
     attended: int
     hours: Decimal
     absences: int
@@ -127,6 +128,7 @@ def workshop_page(workshop: Workshop, user: User, access: WorkshopAccess) -> Wor
     enrollments = _enrollments(workshop)
     case_ids = [enrollment.case_id for enrollment in enrollments]
     visible = set(visible_cases(user).filter(pk__in=case_ids).values_list("pk", flat=True))
+    followed = set(own_cases(user).filter(pk__in=case_ids).values_list("pk", flat=True))
     page = WorkshopPage(workshop, sessions)
     groups = {
         Enrollment.Status.ENROLLED: page.enrolled,
@@ -145,6 +147,7 @@ def workshop_page(workshop: Workshop, user: User, access: WorkshopAccess) -> Wor
                 enrollment=enrollment,
                 name=_person_name(enrollment) if shown else _("person followed (restricted)"),
                 case_id=enrollment.case_id if enrollment.case_id in visible else None,
+                can_act=enrollment.case_id in followed or access == WorkshopAccess.MANAGE,
                 attended=attended,
                 hours=hours,
                 absences=absences,

@@ -363,7 +363,9 @@ def attendance_record(
         action = AccessLog.Action.CREATE
     else:
         if attendance.incident_id and status != attendance.status:
-            raise SpipError(_("This absence became an incident: it can no longer change."))
+            # Said without naming the incident: the partners who record attendance see
+            # nothing of the case.
+            raise SpipError(_("This attendance is settled and can no longer change."))
         attendance.status = status
         attendance.recorded_by = acting_user
         attendance.save(update_fields=["status", "recorded_by"])
