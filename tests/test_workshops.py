@@ -406,3 +406,33 @@ def test_a_catch_up_counts_once_for_the_session_it_makes_up_for(world, cases, wo
             acting_user=world.director, workshop=workshop, starts_at=missed.starts_at,
             ends_at=missed.ends_at, place="Bureau", topic="Trop tôt", catch_up_of=catch_up,
         )  # fmt: skip
+
+
+def test_a_proposal_takes_no_place_until_confirmed(client, world, cases, workshops):
+    workshop = workshops.workshop
+    workshop.capacity = 1
+    workshop.save(update_fields=["capacity"])
+    client.force_login(world.adviser)
+    case = _open_case(world, "Garcia")
+    response = client.post(
+        reverse("workshops:enrol", args=[workshop.pk]), {"case": case.pk, "propose_only": "on"}
+    )
+    assert response.status_code == 302
+    proposal = Enrollment.objects.get(case=case)
+    assert proposal.status == Enrollment.Status.PROPOSED
+    client.post(reverse("workshops:confirm", args=[proposal.pk]))
+    proposal.refresh_from_db()
+    assert proposal.status == Enrollment.Status.WAITLISTED  # the only place is taken
+    # Withdrawing someone waiting frees no place and promotes nobody.
+    services.enrollment_drop(acting_user=world.adviser, enrollment=proposal, reason="déménage")
+    workshops.enrollment.refresh_from_db()
+    assert workshops.enrollment.status == Enrollment.Status.ENROLLED
+    assert not Notification.objects.exists()
+    # Bad input on the enrolment form: French errors next to the fields, never a 500.
+    response = client.post(reverse("workshops:enrol", args=[workshop.pk]), {"case": "abc"})
+    assert response.status_code == 200
+    assert "Sélectionnez un choix valide" in response.context["form"].errors["case"][0]
+    response = client.post(
+        reverse("workshops:enrol", args=[workshop.pk]), {"case": cases.cases["colleague"].pk}
+    )
+    assert response.status_code == 200 and "case" in response.context["form"].errors
