@@ -20,7 +20,7 @@ from cases.legal import (
     terms_fields,
 )
 from cases.models import Incident, IntensityLevel, Obligation, ObligationType, Person
-from spip.exceptions import SpipError
+from spip.exceptions import ConcurrentEdit, SpipError
 from spip.models import Branch, Court, Partner, Role, User
 
 
@@ -47,7 +47,12 @@ def date_field(label: Any, *, required: bool = True) -> forms.DateField:
 
 
 def apply_domain_error(form: forms.Form, error: SpipError) -> None:
-    """Show a service's error next to the field it names (or above the form)."""
+    """Show a service's error next to the field it names (or above the form). After a
+    concurrent edit the form carries the version now saved, so that what the user typed is
+    kept and their next save deliberately replaces the other edit."""
+    if isinstance(error, ConcurrentEdit) and "version" in form.fields:
+        form.data = form.data.copy()
+        form.data["version"] = str(error.current_version)
     errors = getattr(error, "errors", None) or [error]
     for item in errors:
         field = item.field if item.field in form.fields else None

@@ -46,7 +46,7 @@ from cases.forms import (
 )
 from cases.models import Assessment, Case, Measure, Obligation, Proof, WorkPlacement
 from cases.policy import Access, case_for_user, visible_cases
-from spip.exceptions import ConcurrentEdit, NotAllowed, SpipError
+from spip.exceptions import NotAllowed, SpipError
 from spip.models import AccessLog, Role
 from spip.services import access_log_record
 
@@ -216,11 +216,6 @@ def _form_page(
             action(form.cleaned_data)
         except NotAllowed:
             raise
-        except ConcurrentEdit as error:
-            # Keep what the user typed; the next save deliberately replaces the other edit.
-            form.data = form.data.copy()
-            form.data["version"] = str(error.current_version)
-            apply_domain_error(form, error)
         except SpipError as error:
             apply_domain_error(form, error)
         else:

@@ -37,7 +37,7 @@ from interviews.forms import (
 )
 from interviews.models import Interview
 from interviews.reminders import STALE_CLAIM
-from spip.exceptions import ConcurrentEdit, SpipError
+from spip.exceptions import SpipError
 from spip.models import AccessLog, Role
 from spip.pdf import render_pdf
 from spip.services import access_log_record
@@ -142,10 +142,6 @@ def _schedule_page(
     if request.method == "POST" and form.is_valid():
         try:
             interview = action(form.cleaned_data)
-        except ConcurrentEdit as error:
-            form.data = form.data.copy()
-            form.data["version"] = str(error.current_version)
-            apply_domain_error(form, error)
         except SpipError as error:
             if error.field == "start":  # the form asks for the time on its own
                 error.field = "at"
@@ -238,10 +234,6 @@ def cancel(request: HttpRequest, interview_id: int) -> HttpResponse:
             services.interview_cancel(
                 acting_user=request.user, interview=interview, version=form.cleaned_data["version"]
             )
-        except ConcurrentEdit as error:
-            form.data = form.data.copy()
-            form.data["version"] = str(error.current_version)
-            apply_domain_error(form, error)
         except SpipError as error:
             apply_domain_error(form, error)
         else:
@@ -326,10 +318,6 @@ def outcome(request: HttpRequest, interview_id: int) -> HttpResponse:
                 outcome=form.cleaned_data["outcome"], notes=form.cleaned_data["notes"],
                 proofs=form.proofs(),
             )  # fmt: skip
-        except ConcurrentEdit as error:
-            form.data = form.data.copy()
-            form.data["version"] = str(error.current_version)
-            apply_domain_error(form, error)
         except SpipError as error:
             apply_domain_error(form, error)
         else:
