@@ -344,7 +344,9 @@ def test_more_places_promote_the_waiting_and_fewer_than_taken_are_refused(
     data |= {"version": workshop.version - 1, "capacity": 3, "title": "Autre intitulé"}
     response = client.post(url, data)
     assert response.status_code == 200
-    assert "Quelqu’un d’autre a enregistré cette fiche" in response.content.decode()
+    body = response.content.decode()
+    assert "Quelqu’un d’autre a enregistré cette fiche" in body
+    assert "(Intitulé : Prévention des addictions; Places : 2)" in body
     workshop.refresh_from_db()
     assert workshop.title == "Prévention des addictions" and workshop.capacity == 2
 

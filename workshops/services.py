@@ -123,9 +123,19 @@ def workshop_update(
     ):
         raise NotAllowed()
     locked = Workshop.objects.select_for_update().get(pk=workshop.pk)
+    typed = {"title": title, "theme": theme, "capacity": capacity, "min_sessions": min_sessions,
+             "status": status}  # fmt: skip
     if locked.version != version:
+        # What is saved now and differs from what this user typed: the other person's edit.
         raise ConcurrentEdit(
-            [(str(Workshop._meta.get_field("title").verbose_name).capitalize(), locked.title)],
+            [
+                (
+                    str(Workshop._meta.get_field(name).verbose_name).capitalize(),
+                    _shown(locked, name),
+                )
+                for name, value in typed.items()
+                if getattr(locked, name) != value
+            ],
             locked.version,
         )
     if kind == Workshop.Kind.COURSE and not course_kind:
@@ -160,6 +170,11 @@ def workshop_update(
     if locked.status == Workshop.Status.OPEN:
         _promote(acting_user, locked)
     return locked
+
+
+def _shown(workshop: Workshop, name: str) -> str:
+    display = getattr(workshop, f"get_{name}_display", None)
+    return str(display() if display else getattr(workshop, name))
 
 
 def _require_manage(user: User, workshop: Workshop) -> None:

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cases.forms import apply_domain_error
 from cases.models import Case
 from cases.policy import Access, case_access, case_for_user, own_cases
-from spip.exceptions import ConcurrentEdit, NotAllowed, SpipError
+from spip.exceptions import NotAllowed, SpipError
 from spip.models import AccessLog, Role
 from spip.services import access_log_record
 from workshops import selectors, services
@@ -114,11 +114,7 @@ def workshop_update(request: HttpRequest, workshop_id: int) -> HttpResponse:
             services.workshop_update(
                 acting_user=request.user, workshop=workshop, **form.cleaned_data
             )
-        except ConcurrentEdit as error:
-            form.data = form.data.copy()
-            form.data["version"] = str(error.current_version)
-            apply_domain_error(form, error)
-        except SpipError as error:
+        except SpipError as error:  # a concurrent edit keeps what the user typed
             apply_domain_error(form, error)
         else:
             return redirect("workshops:detail", workshop_id=workshop.pk)
