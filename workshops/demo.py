@@ -1,10 +1,11 @@
 """Demo workshops at Montluçon, added to `seed_demo` (see `WorkshopsConfig.ready`).
 
 Four programmes: a citizenship course (CP 131-5-1) whose sessions are over, so that most of
-its people completed it (with their attestation, and a proof on their citizenship-course
-obligation where the court ordered one); eco-citizenship and addiction awareness under way,
-the latter with the CSAPA and its `partenaire` login, full with a waiting list; parental
-responsibility still to come.
+its people completed it with their attestation; for three of them the judge ordered the
+course as an obligation (CP 132-45 18°, added to a probation-type measure with room for
+it), which gets its compliant proof on completion. Eco-citizenship and addiction awareness
+are under way, the latter with the CSAPA and its `partenaire` login, full with a waiting
+list; parental responsibility is still to come.
 
 Deterministic and idempotent: people are drawn from the demo identities (not from the
 database's order), workshops are recognised by branch and title and created once with their
@@ -22,11 +23,13 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 
+from cases import services as case_services
 from cases.demo import identities, transferred
-from cases.legal import CourseKind
-from cases.models import Case, Obligation
+from cases.legal import CONTROL_MEASURE_KINDS, CourseKind
+from cases.models import Case, Measure, Obligation, ObligationType
 from spip.models import Branch, Partner, User
 from workshops import services
 from workshops.models import Attendance, Enrollment, Session, Workshop
@@ -48,7 +51,8 @@ class WorkshopPlan:
     people: int
     course_kind: str = ""
     with_csapa: bool = False
-    obligation_code: str = ""  # obligation the enrolment fulfils, where the case has one
+    obligation_code: str = ""  # obligation the enrolment fulfils
+    ordered: int = 0  # how many of the people the judge ordered it (an obligation is added)
 
 
 PLANS = (
@@ -60,6 +64,7 @@ PLANS = (
         sessions=((-36, "Les valeurs de la République"), (-29, "Droits et devoirs"),
                   (-22, "La justice et la loi"), (-15, "Vivre ensemble, bilan")),
         people=8, course_kind=CourseKind.CITIZENSHIP, obligation_code="citizenship-course",
+        ordered=3,
     ),
     WorkshopPlan(
         "Éco-citoyenneté", Workshop.Kind.WORKSHOP, "Environnement et engagement local",
@@ -129,6 +134,7 @@ def seed_workshops(*, branches: dict[str, Branch], stdout: Any, **_: Any) -> Non
             workshop = _create(plan, branch, director, users, csapa, today)
             created["workshops"] += 1
         cases = _cases(branch, planned)
+        ordered = 0
         for key in planned:
             case = cases.get(key)
             if case is None or case.adviser is None:
@@ -136,14 +142,13 @@ def seed_workshops(*, branches: dict[str, Branch], stdout: Any, **_: Any) -> Non
             enrollment = Enrollment.objects.filter(workshop=workshop, case=case).first()
             if enrollment is None:
                 obligation = None
-                if plan.obligation_code:
-                    obligation = Obligation.objects.filter(
-                        measure__case=case, type__code=plan.obligation_code, lifted_on__isnull=True
-                    ).first()
+                if plan.obligation_code and ordered < plan.ordered:
+                    obligation = _ordered_course(case, plan.obligation_code, today)
                 enrollment = services.enrollment_create(
                     acting_user=case.adviser, workshop=workshop, case=case, obligation=obligation
                 )
                 created["enrolments"] += 1
+            ordered += enrollment.obligation_id is not None
             created["attendances"] += _attend(plan, workshop, enrollment, key, users, today)
     stdout.write(
         "Demo workshops created: "
@@ -173,6 +178,31 @@ def _create(
             topic=topic,
         )  # fmt: skip
     return workshop
+
+
+def _ordered_course(case: Case, code: str, today: date) -> Obligation | None:
+    """The course obligation the judge added to the person's probation-type measure (added
+    here once, through the service, on a measure with room for it), or None when the case
+    has no such measure."""
+    existing = Obligation.objects.filter(measure__case=case, type__code=code).first()
+    if existing is not None:
+        return existing
+    measure = (
+        Measure.objects.filter(
+            case=case, kind__in=CONTROL_MEASURE_KINDS, status=Measure.Status.ACTIVE
+        )
+        .annotate(special=Count("obligations", filter=Q(obligations__automatic=False)))
+        .filter(special__lt=3, decision_date__lte=today - timedelta(days=60))
+        .order_by("start_date", "id")
+        .first()
+    )
+    if measure is None:
+        return None
+    return case_services.obligation_add(
+        acting_user=case.adviser, measure=measure, type=ObligationType.objects.get(code=code),
+        imposed_on=max(measure.start_date, today - timedelta(days=60)),
+        details="Stage de citoyenneté ordonné par le JAP (CP 132-45 18°)",
+    )  # fmt: skip
 
 
 def _cases(branch: Branch, keys: list[tuple[str, str, date]]) -> dict[tuple, Case]:
