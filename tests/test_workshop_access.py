@@ -189,6 +189,7 @@ def test_partner_sees_names_and_attendance_only_and_every_view_is_logged(
     assert ("workshops.workshop", str(workshops.workshop.pk)) in logged
     assert ("workshops.session", str(workshops.past.pk)) in logged
     assert ("workshops.workshop", "list") in logged
+    assert ("workshops.workshop", "home") in logged
 
 
 def test_partner_guessing_ids_gets_404_everywhere_else(client, world, cases, workshops, completed):

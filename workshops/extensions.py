@@ -13,7 +13,8 @@ from cases.models import Case
 from cases.policy import Access
 from cases.selectors import TimelineEntry
 from spip.home import Panel
-from spip.models import Role, User
+from spip.models import AccessLog, Role, User
+from spip.services import access_log_record
 from workshops import selectors
 from workshops.models import Enrollment
 
@@ -49,6 +50,11 @@ def case_section(case: Case, user: User, access: Access, today: date) -> Section
 def partner_panel(user: User, today: date) -> Panel | None:
     if user.role != Role.PARTNER:
         return None
+    # Every page a partner opens is in the access log, their home page included.
+    access_log_record(
+        acting_user=user, action=AccessLog.Action.VIEW, object_type="workshops.workshop",
+        object_id="home",
+    )  # fmt: skip
     return Panel("workshops/_partner_panel.html", selectors.partner_home(user, today), order=10)
 
 
