@@ -438,3 +438,19 @@ def test_a_proposal_takes_no_place_until_confirmed(client, world, cases, worksho
         reverse("workshops:enrol", args=[workshop.pk]), {"case": cases.cases["colleague"].pk}
     )
     assert response.status_code == 200 and "case" in response.context["form"].errors
+
+
+def test_home_pages_of_the_partner_and_the_facilitator_list_the_next_sessions(
+    client, world, cases, workshops
+):
+    upcoming = f"{timezone.localtime(workshops.upcoming.starts_at):%d/%m/%Y}"
+    past = f"{timezone.localtime(workshops.past.starts_at):%d/%m/%Y}"
+    client.force_login(world.partner)
+    panel = client.get(reverse("home")).content.decode()
+    assert "Vos ateliers" in panel and "1 place prise sur 8" in panel
+    assert f"{upcoming} 14:00" in panel and past not in panel
+    assert reverse("workshops:session", args=[workshops.upcoming.pk]) in panel
+    client.force_login(world.colleague)  # facilitator
+    assert "Vos prochaines séances d’atelier" in client.get(reverse("home")).content.decode()
+    client.force_login(world.adviser)  # not a facilitator
+    assert "Vos prochaines séances d’atelier" not in client.get(reverse("home")).content.decode()
