@@ -93,22 +93,25 @@ def seed_interviews(*, department: Any, branches: dict[str, Any], stdout: Any = 
         if case.branch_id == montlucon.pk and not case.closed_on:
             by_adviser.setdefault(case.adviser_id, []).append(case)
     for adviser_cases in by_adviser.values():
-        for offset in range(-3, 12):
-            day = monday + timedelta(days=offset)
-            if day.weekday() >= 5:
-                continue
-            for slot in rng.sample(SLOTS, 4):
-                start = datetime.combine(day, slot).replace(tzinfo=zone)
-                case = rng.choice(adviser_cases)
-                if start < now - timedelta(days=1) or (start < now and rng.random() < 0.6):
-                    logged = start + timedelta(hours=1)
-                    add(case, start, Interview.Status.HELD, notes=rng.choice(NOTES),
-                        outcome="Suivi poursuivi.", outcome_logged_at=logged)  # fmt: skip
-                else:
-                    future = start > now
-                    add(case, start, Interview.Status.PLANNED,
-                        convocation_sent_at=now - timedelta(days=10) if future else None,
-                        convocation_channel=Interview.Channel.POST if future else "")  # fmt: skip
+        starts = [
+            datetime.combine(day, slot).replace(tzinfo=zone)
+            for offset in range(-3, 12)
+            if (day := monday + timedelta(days=offset)).weekday() < 5
+            for slot in sorted(rng.sample(SLOTS, 4))
+        ]
+        # The two latest past interviews wait for their outcome ("outcomes to log").
+        to_log = [start for start in starts if start < now][-2:]
+        for start in starts:
+            case = rng.choice(adviser_cases)
+            if start < now and start not in to_log:
+                logged = start + timedelta(hours=1)
+                add(case, start, Interview.Status.HELD, notes=rng.choice(NOTES),
+                    outcome="Suivi poursuivi.", outcome_logged_at=logged)  # fmt: skip
+            else:
+                future = start > now
+                add(case, start, Interview.Status.PLANNED,
+                    convocation_sent_at=now - timedelta(days=10) if future else None,
+                    convocation_channel=Interview.Channel.POST if future else "")  # fmt: skip
     with transaction.atomic():
         Interview.objects.bulk_create(rows, batch_size=2000)
     if stdout:
