@@ -370,7 +370,12 @@ def attendance_record(
         raise SpipError(_("Choose an attendance."), field="status")
     if session.starts_at.date() > timezone.localdate():
         raise SpipError(_("Attendance is recorded once the session has begun."))
-    attendance = Attendance.objects.filter(session=session, enrollment=enrollment).first()
+    # Locked, so that an absence being turned into an incident meanwhile is seen settled.
+    attendance = (
+        Attendance.objects.select_for_update()
+        .filter(session=session, enrollment=enrollment)
+        .first()
+    )
     if attendance is None:
         attendance = Attendance.objects.create(
             session=session, enrollment=enrollment, status=status, recorded_by=acting_user

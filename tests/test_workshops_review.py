@@ -1,0 +1,76 @@
+"""Workshops: the defects found in review (issue 6), each pinned by a test."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+
+from django.db import connection, transaction
+
+from spip.exceptions import SpipError
+from tests.test_workshops_fixtures import add_session, make_workshop
+from workshops import services
+from workshops.models import Attendance
+
+
+def test_an_absence_turned_into_an_incident_meanwhile_cannot_be_corrected_to_present(
+    transactional_db, world, cases
+):
+    """The adviser records the incident while a partner corrects the absence: the partner
+    waits for the adviser's transaction, then finds the absence settled."""
+    from django.utils import timezone
+
+    workshop = make_workshop(
+        world.director, world.branch, facilitators=[world.colleague], min_sessions=2
+    )
+    session = add_session(world.director, workshop, timezone.localdate() - dt.timedelta(days=2))
+    enrollment = services.enrollment_create(
+        acting_user=world.adviser, workshop=workshop, case=cases.own
+    )
+    attendance = services.attendance_record(
+        acting_user=world.colleague, session=session, enrollment=enrollment, status="absent"
+    )
+    incident_saved = threading.Event()
+    errors: list[BaseException] = []
+    outcome: list[str] = []
+
+    def adviser() -> None:
+        try:
+            with transaction.atomic():
+                services.absence_to_incident(
+                    acting_user=world.adviser, attendance=attendance, response="reminder",
+                    description="Absent sans prévenir",
+                )  # fmt: skip
+                incident_saved.set()
+                time.sleep(1)  # the correction arrives while this is not committed
+        except BaseException as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            incident_saved.set()
+            connection.close()
+
+    def facilitator() -> None:
+        try:
+            incident_saved.wait(10)
+            services.attendance_record(
+                acting_user=world.colleague, session=session, enrollment=enrollment,
+                status="present",
+            )  # fmt: skip
+            outcome.append("corrected")
+        except SpipError:
+            outcome.append("refused")
+        except BaseException as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=adviser), threading.Thread(target=facilitator)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert not errors, errors
+    assert outcome == ["refused"]
+    attendance = Attendance.objects.get(pk=attendance.pk)
+    assert attendance.status == Attendance.Status.ABSENT and attendance.incident_id
