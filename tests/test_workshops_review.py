@@ -6,12 +6,16 @@ import datetime as dt
 import threading
 import time
 
+import pytest
 from django.db import connection, transaction
+from django.utils import timezone
 
+from cases.models import Proof
 from spip.exceptions import SpipError
-from tests.test_workshops_fixtures import add_session, make_workshop
-from workshops import services
-from workshops.models import Attendance
+from tests.test_workshops import _course_with_obligation
+from tests.test_workshops_fixtures import add_session, make_workshop, workshops_fixture  # noqa: F401
+from workshops import selectors, services
+from workshops.models import Attendance, Enrollment
 
 
 def test_an_absence_turned_into_an_incident_meanwhile_cannot_be_corrected_to_present(
@@ -74,3 +78,21 @@ def test_an_absence_turned_into_an_incident_meanwhile_cannot_be_corrected_to_pre
     assert outcome == ["refused"]
     attendance = Attendance.objects.get(pk=attendance.pk)
     assert attendance.status == Attendance.Status.ABSENT and attendance.incident_id
+
+
+@pytest.mark.django_db
+def test_completion_is_dated_by_the_latest_session_attended_not_the_last_recorded(
+    world, cases, workshops
+):
+    obligation, course, (first, second), enrollment = _course_with_obligation(world, cases)
+    for session in (second, first):  # the earlier session recorded last
+        services.attendance_record(
+            acting_user=world.partner, session=session, enrollment=enrollment, status="present"
+        )
+    enrollment.refresh_from_db()
+    day_two = timezone.localtime(second.starts_at).date()
+    assert enrollment.status == Enrollment.Status.COMPLETED
+    assert enrollment.completed_on == day_two
+    assert Proof.objects.get(obligation=obligation).received_on == day_two
+    context = selectors.attestation_context(enrollment)
+    assert context["completed_on"] == context["last_day"] == day_two

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.db.models.functions import Coalesce
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -394,7 +395,7 @@ def attendance_record(
     if enrollment.status == Enrollment.Status.ENROLLED:
         attended = attended_sessions(enrollment)
         if attended >= workshop.min_sessions:
-            _complete(acting_user, enrollment, session.starts_at)
+            _complete(acting_user, enrollment, last_attended(enrollment))
     return attendance
 
 
@@ -412,10 +413,19 @@ def attended_sessions(enrollment: Enrollment) -> int:
     )
 
 
+def last_attended(enrollment: Enrollment) -> datetime:
+    """When the latest session the person attended (or caught up) began: the day the
+    attendance rule was met, whatever order the sessions were recorded in."""
+    return enrollment.attendances.filter(
+        status__in=[Attendance.Status.PRESENT, Attendance.Status.CAUGHT_UP]
+    ).aggregate(last=Max("session__starts_at"))["last"]
+
+
 def _complete(acting_user: User, enrollment: Enrollment, when: datetime) -> None:
     """The attendance rule is met: the enrolment completes, once (the caller holds its
-    lock and checked it was not complete). Where it fulfils an obligation, a compliant
-    proof is recorded on it; the attestation is rendered after commit."""
+    lock and checked it was not complete), on the Paris date of `when`, the start of the
+    latest session attended. Where it fulfils an obligation, a compliant proof received
+    that day is recorded on it; the attestation is rendered after commit."""
     from workshops.tasks import queue_attestation
 
     enrollment.status = Enrollment.Status.COMPLETED
