@@ -77,3 +77,19 @@ def register_transfer_hook(hook: TransferHook) -> None:
 def case_transferred(case: Case, acting_user: User) -> None:
     for hook in _transfer_hooks:
         hook(case, acting_user)
+
+
+CloseHook = Callable[["Case", "User"], None]
+_close_hooks: list[CloseHook] = []
+
+
+def register_close_hook(hook: CloseHook) -> None:
+    """`hook(case, acting_user)` runs inside the transaction that closes a case (e.g. to
+    withdraw the person from what they were still expected at)."""
+    if hook not in _close_hooks:
+        _close_hooks.append(hook)
+
+
+def case_closed(case: Case, acting_user: User) -> None:
+    for hook in _close_hooks:
+        hook(case, acting_user)

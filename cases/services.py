@@ -23,7 +23,7 @@ from django.utils.translation import ngettext
 
 from cases import legal
 from cases.allocation import running_measures
-from cases.extensions import case_transferred
+from cases.extensions import case_closed, case_transferred
 from cases.files import proof_file_type
 from cases.models import (
     Assessment,
@@ -833,6 +833,7 @@ def case_close(*, acting_user: User, case: Case, closed_on: date, reason: str) -
     case.closed_on = closed_on
     case.version += 1
     case.save(update_fields=["closed_on", "version"])
+    case_closed(case, acting_user)
     access_log_record(
         acting_user=acting_user, action=AccessLog.Action.CHANGE, obj=case, reason=reason
     )

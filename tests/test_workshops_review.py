@@ -8,11 +8,14 @@ import time
 
 import pytest
 from django.db import connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 
+from cases import services as case_services
 from cases.models import Proof
 from spip.exceptions import SpipError
-from tests.test_workshops import _course_with_obligation
+from spip.models import AccessLog, Notification
+from tests.test_workshops import _course_with_obligation, _open_case
 from tests.test_workshops_fixtures import add_session, make_workshop, workshops_fixture  # noqa: F401
 from workshops import selectors, services
 from workshops.models import Attendance, Enrollment
@@ -96,3 +99,79 @@ def test_completion_is_dated_by_the_latest_session_attended_not_the_last_recorde
     assert Proof.objects.get(obligation=obligation).received_on == day_two
     context = selectors.attestation_context(enrollment)
     assert context["completed_on"] == context["last_day"] == day_two
+
+
+def _full_with_one_waiting(world, workshops):
+    """The fixture's workshop with one place, taken by the own case, and a colleague's
+    person waiting."""
+    workshop = workshops.workshop
+    workshop.capacity = 1
+    workshop.save(update_fields=["capacity"])
+    waiting = services.enrollment_create(
+        acting_user=world.colleague, workshop=workshop,
+        case=_open_case(world, "Garcia", adviser=world.colleague),
+    )  # fmt: skip
+    assert waiting.status == Enrollment.Status.WAITLISTED
+    return waiting
+
+
+@pytest.mark.django_db
+def test_a_transfer_withdraws_the_person_from_the_old_branchs_workshops(world, cases, workshops):
+    waiting = _full_with_one_waiting(world, workshops)
+    proposed_elsewhere = make_workshop(world.director, world.branch, title="Citoyenneté")
+    proposal = services.enrollment_create(
+        acting_user=world.adviser, workshop=proposed_elsewhere, case=cases.own, propose_only=True
+    )
+    case_services.case_transfer(
+        acting_user=world.director, case=cases.own, to_branch=world.other_branch,
+        reason="déménagement",
+    )  # fmt: skip
+    for enrollment in (workshops.enrollment, proposal):
+        enrollment.refresh_from_db()
+        assert enrollment.status == Enrollment.Status.DROPPED
+        assert enrollment.reason == "dossier transféré"
+    assert AccessLog.objects.filter(
+        user=world.director, object_type="workshops.enrollment",
+        object_id=str(workshops.enrollment.pk), reason="dossier transféré",
+    ).exists()  # fmt: skip
+    waiting.refresh_from_db()
+    assert waiting.status == Enrollment.Status.ENROLLED
+    assert Notification.objects.filter(
+        recipient=world.colleague, message__contains="place"
+    ).exists()
+
+
+@pytest.mark.django_db
+def test_closing_a_case_withdraws_its_person_and_a_closed_case_enrols_nobody(
+    client, world, cases, workshops
+):
+    waiting = _full_with_one_waiting(world, workshops)
+    case = _open_case(world, "Lopez")
+    done = make_workshop(world.director, world.branch, title="Citoyenneté", capacity=1)
+    held = services.enrollment_create(acting_user=world.adviser, workshop=done, case=case)
+    other_waiting = services.enrollment_create(
+        acting_user=world.colleague, workshop=done,
+        case=_open_case(world, "Durand", adviser=world.colleague),
+    )  # fmt: skip
+    assert other_waiting.status == Enrollment.Status.WAITLISTED
+    case_services.case_close(
+        acting_user=world.director, case=case, closed_on=timezone.localdate(), reason="fin"
+    )
+    held.refresh_from_db()
+    other_waiting.refresh_from_db()
+    assert held.status == Enrollment.Status.DROPPED and held.reason == "dossier clos"
+    assert other_waiting.status == Enrollment.Status.ENROLLED
+    waiting.refresh_from_db()
+    assert waiting.status == Enrollment.Status.WAITLISTED  # another workshop: untouched
+    # A closed case enrols nobody, from the service or from the case file.
+    with pytest.raises(SpipError, match="clos"):
+        services.enrollment_create(
+            acting_user=world.adviser, workshop=workshops.workshop, case=case
+        )
+    client.force_login(world.adviser)
+    response = client.post(
+        reverse("workshops:enrol_case", args=[case.pk]), {"workshop": workshops.workshop.pk}
+    )
+    assert response.status_code == 200
+    assert "Ce dossier est clos" in response.content.decode()
+    assert not Enrollment.objects.filter(case=case, workshop=workshops.workshop).exists()

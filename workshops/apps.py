@@ -9,12 +9,18 @@ class WorkshopsConfig(AppConfig):
     verbose_name = _("Collective workshops")
 
     def ready(self) -> None:
-        from cases.extensions import CaseSection, register_section
+        from cases.extensions import (
+            CaseSection,
+            register_close_hook,
+            register_section,
+            register_transfer_hook,
+        )
         from spip import home, navigation
         from spip.demo import register
         from spip.models import Role
         from workshops.demo import seed_workshops
         from workshops.extensions import case_section, facilitator_panel, partner_panel
+        from workshops.services import withdraw_on_close, withdraw_on_transfer
 
         navigation.register(
             "workshops:list", _("Workshops"),
@@ -24,3 +30,5 @@ class WorkshopsConfig(AppConfig):
         home.register("workshops_partner", partner_panel)
         home.register("workshops_facilitator", facilitator_panel)
         register(seed_workshops)
+        register_transfer_hook(withdraw_on_transfer)
+        register_close_hook(withdraw_on_close)

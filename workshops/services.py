@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -241,6 +241,7 @@ def enrollment_create(
     if case_access(acting_user, case) < Access.WRITE:
         raise NotAllowed()
     workshop = Workshop.objects.select_for_update().get(pk=workshop.pk)
+    _refuse_closed(case)
     if workshop.branch_id != case.branch_id:
         raise SpipError(_("This workshop is run by another branch."), field="workshop")
     if workshop.status != Workshop.Status.OPEN:
@@ -271,6 +272,12 @@ def enrollment_create(
     return enrollment
 
 
+def _refuse_closed(case: Case) -> None:
+    """A closed case enrols nobody (read again: it may have closed since it was fetched)."""
+    if Case.objects.filter(pk=case.pk, closed_on__isnull=False).exists():
+        raise SpipError(_("This case is closed: its person cannot be enrolled."))
+
+
 @transaction.atomic
 def enrollment_confirm(*, acting_user: User, enrollment: Enrollment) -> Enrollment:
     """Turn a proposal into an enrolment (or a place in the queue, when the workshop is
@@ -281,6 +288,7 @@ def enrollment_confirm(*, acting_user: User, enrollment: Enrollment) -> Enrollme
     enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
     if enrollment.status != Enrollment.Status.PROPOSED:
         raise SpipError(_("Only a proposal can be confirmed."))
+    _refuse_closed(enrollment.case)
     if workshop.status != Workshop.Status.OPEN:
         raise SpipError(_("This workshop is not open for enrolment."))
     full = _places_taken(workshop) >= workshop.capacity
@@ -315,6 +323,46 @@ def enrollment_drop(*, acting_user: User, enrollment: Enrollment, reason: str) -
     if freed:
         _promote(acting_user, workshop)
     return enrollment
+
+
+UNFINISHED = (Enrollment.Status.PROPOSED, Enrollment.Status.ENROLLED, Enrollment.Status.WAITLISTED)
+
+
+def _withdraw(acting_user: User, enrollments: QuerySet[Enrollment], reason: str) -> None:
+    """Drop these enrolments (those not over yet), with the reason; each workshop where a
+    place is freed gives it to the people waiting. Workshops are locked in id order, as
+    every enrolment change locks its workshop first."""
+    enrollments = enrollments.filter(status__in=UNFINISHED)
+    workshop_ids = set(enrollments.values_list("workshop_id", flat=True))
+    for workshop in Workshop.objects.select_for_update().filter(pk__in=workshop_ids).order_by("pk"):
+        freed = False
+        for enrollment in enrollments.select_for_update().filter(workshop=workshop):
+            freed = freed or enrollment.status == Enrollment.Status.ENROLLED
+            enrollment.status = Enrollment.Status.DROPPED
+            enrollment.reason = reason
+            enrollment.save(update_fields=["status", "reason"])
+            access_log_record(
+                acting_user=acting_user, action=AccessLog.Action.CHANGE, obj=enrollment,
+                reason=reason,
+            )  # fmt: skip
+        if freed:
+            _promote(acting_user, workshop)
+
+
+def withdraw_on_transfer(case: Case, acting_user: User) -> None:
+    """Transfer hook (`cases.extensions`): the person leaves the workshops of branches
+    other than the case's new one; the places freed go to the people waiting."""
+    _withdraw(
+        acting_user,
+        Enrollment.objects.filter(case=case).exclude(workshop__branch_id=case.branch_id),
+        _("case transferred"),
+    )
+
+
+def withdraw_on_close(case: Case, acting_user: User) -> None:
+    """Close hook (`cases.extensions`): the person of a closed case leaves the workshops
+    they were still proposed, enrolled or waiting for."""
+    _withdraw(acting_user, Enrollment.objects.filter(case=case), _("case closed"))
 
 
 def _promote(acting_user: User, workshop: Workshop) -> Enrollment | None:
