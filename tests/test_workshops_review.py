@@ -175,3 +175,32 @@ def test_closing_a_case_withdraws_its_person_and_a_closed_case_enrols_nobody(
     assert response.status_code == 200
     assert "Ce dossier est clos" in response.content.decode()
     assert not Enrollment.objects.filter(case=case, workshop=workshops.workshop).exists()
+
+
+@pytest.mark.django_db
+def test_a_proposal_confirmed_into_the_queue_waits_behind_those_already_waiting(
+    client, world, cases, workshops
+):
+    workshop = workshops.workshop
+    workshop.capacity = 1
+    workshop.save(update_fields=["capacity"])
+    proposal = services.enrollment_create(
+        acting_user=world.adviser, workshop=workshop, case=_open_case(world, "Lopez"),
+        propose_only=True,
+    )  # fmt: skip
+    first_waiting = services.enrollment_create(
+        acting_user=world.colleague, workshop=workshop,
+        case=_open_case(world, "Garcia", adviser=world.colleague),
+    )  # fmt: skip
+    proposal = services.enrollment_confirm(acting_user=world.adviser, enrollment=proposal)
+    assert proposal.status == first_waiting.status == Enrollment.Status.WAITLISTED
+    client.force_login(world.director)
+    page = client.get(reverse("workshops:detail", args=[workshop.pk])).context["page"]
+    assert [row.enrollment.pk for row in page.waiting] == [first_waiting.pk, proposal.pk]
+    services.enrollment_drop(
+        acting_user=world.adviser, enrollment=workshops.enrollment, reason="a trouvé un emploi"
+    )
+    first_waiting.refresh_from_db()
+    proposal.refresh_from_db()
+    assert first_waiting.status == Enrollment.Status.ENROLLED
+    assert proposal.status == Enrollment.Status.WAITLISTED

@@ -183,6 +183,9 @@ class Enrollment(models.Model):
     status = models.CharField(_("status"), max_length=12, choices=Status.choices)
     reason = models.CharField(_("reason"), max_length=300, blank=True)
     requested_at = models.DateTimeField(_("requested at"), db_default=Now())
+    # When the person joined the waiting list (kept once promoted): the queue's order, so a
+    # proposal confirmed into the queue takes its turn after those already waiting.
+    waitlisted_at = models.DateTimeField(_("on the waiting list since"), null=True, blank=True)
     enrolled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -214,9 +217,13 @@ class Enrollment(models.Model):
                 condition=Q(completed_on__isnull=True) | Q(status="completed"),
                 name="enrollment_completed_on_when_completed",
             ),
+            models.CheckConstraint(
+                condition=~Q(status="waitlisted") | Q(waitlisted_at__isnull=False),
+                name="enrollment_waitlisted_at_when_waitlisted",
+            ),
         ]
         indexes = [
-            models.Index(fields=["workshop", "status", "requested_at"], name="enrollment_queue"),
+            models.Index(fields=["workshop", "status", "waitlisted_at"], name="enrollment_queue"),
         ]
 
     def __str__(self) -> str:

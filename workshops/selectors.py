@@ -153,6 +153,7 @@ def workshop_page(workshop: Workshop, user: User, access: WorkshopAccess) -> Wor
                 absences=absences,
             )
         )
+    page.waiting.sort(key=lambda row: (row.enrollment.waitlisted_at, row.enrollment.pk))
     return page
 
 

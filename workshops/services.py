@@ -258,11 +258,12 @@ def enrollment_create(
         status = Enrollment.Status.ENROLLED
     else:
         status = Enrollment.Status.WAITLISTED
+    waiting = status == Enrollment.Status.WAITLISTED
     try:
         with transaction.atomic():
             enrollment = Enrollment.objects.create(
                 workshop=workshop, case=case, obligation=obligation, status=status,
-                enrolled_by=acting_user,
+                enrolled_by=acting_user, waitlisted_at=timezone.now() if waiting else None,
             )  # fmt: skip
     except IntegrityError:
         raise SpipError(
@@ -291,9 +292,13 @@ def enrollment_confirm(*, acting_user: User, enrollment: Enrollment) -> Enrollme
     _refuse_closed(enrollment.case)
     if workshop.status != Workshop.Status.OPEN:
         raise SpipError(_("This workshop is not open for enrolment."))
-    full = _places_taken(workshop) >= workshop.capacity
-    enrollment.status = Enrollment.Status.WAITLISTED if full else Enrollment.Status.ENROLLED
-    enrollment.save(update_fields=["status"])
+    if _places_taken(workshop) >= workshop.capacity:
+        # At the end of the queue: its turn comes from now, not from when it was proposed.
+        enrollment.status = Enrollment.Status.WAITLISTED
+        enrollment.waitlisted_at = timezone.now()
+    else:
+        enrollment.status = Enrollment.Status.ENROLLED
+    enrollment.save(update_fields=["status", "waitlisted_at"])
     access_log_record(acting_user=acting_user, action=AccessLog.Action.CHANGE, obj=enrollment)
     return enrollment
 
@@ -366,15 +371,15 @@ def withdraw_on_close(case: Case, acting_user: User) -> None:
 
 
 def _promote(acting_user: User, workshop: Workshop) -> Enrollment | None:
-    """Give free places to the people waiting, first come first served; tell their
-    advisers. The caller holds the workshop lock."""
+    """Give free places to the people waiting, first on the waiting list first served;
+    tell their advisers. The caller holds the workshop lock."""
     promoted = None
     while _places_taken(workshop) < workshop.capacity:
         waiting = (
             Enrollment.objects.select_for_update()
             .select_related("case")
             .filter(workshop=workshop, status=Enrollment.Status.WAITLISTED)
-            .order_by("requested_at", "id")
+            .order_by("waitlisted_at", "id")
             .first()
         )
         if waiting is None:
