@@ -204,3 +204,40 @@ def test_a_proposal_confirmed_into_the_queue_waits_behind_those_already_waiting(
     proposal.refresh_from_db()
     assert first_waiting.status == Enrollment.Status.ENROLLED
     assert proposal.status == Enrollment.Status.WAITLISTED
+
+
+@pytest.mark.django_db
+def test_a_freed_place_is_announced_even_when_the_case_has_no_adviser(world, cases, workshops):
+    from cases.models import Case
+    from spip.models import Role
+    from tests import factories
+
+    workshop = workshops.workshop
+    workshop.capacity = 1
+    workshop.save(update_fields=["capacity"])
+    substitute = factories.UserFactory(role=Role.ADVISER, branch=world.branch)
+    first = services.enrollment_create(
+        acting_user=world.colleague, workshop=workshop,
+        case=_open_case(world, "Garcia", adviser=world.colleague),
+    )  # fmt: skip
+    second = services.enrollment_create(
+        acting_user=substitute, workshop=workshop,
+        case=_open_case(world, "Lopez", adviser=substitute),
+    )  # fmt: skip
+    Case.objects.filter(pk__in=[first.case_id, second.case_id]).update(adviser=None)
+    # Without an adviser: whoever enrolled the person hears of it.
+    services.enrollment_drop(
+        acting_user=world.director, enrollment=workshops.enrollment, reason="déménage"
+    )
+    first.refresh_from_db()
+    assert first.status == Enrollment.Status.ENROLLED
+    assert Notification.objects.filter(recipient=world.colleague).count() == 1
+    # And when they have left the service too: the branch's directors.
+    substitute.is_active = False
+    substitute.save(update_fields=["is_active"])
+    services.enrollment_drop(acting_user=world.director, enrollment=first, reason="déménage")
+    second.refresh_from_db()
+    assert second.status == Enrollment.Status.ENROLLED
+    assert not Notification.objects.filter(recipient=substitute).exists()
+    note = Notification.objects.get(recipient=world.director)
+    assert second.case.number in note.message

@@ -370,14 +370,32 @@ def withdraw_on_close(case: Case, acting_user: User) -> None:
     _withdraw(acting_user, Enrollment.objects.filter(case=case), _("case closed"))
 
 
+def _told_of_promotion(enrollment: Enrollment, workshop: Workshop) -> list[User]:
+    """Who hears that a waiting person got a place: the case's adviser; without one (or an
+    inactive one), whoever enrolled the person if they may still see the case; failing
+    that, the directors of the workshop's branch (none excluded from the case)."""
+    case = enrollment.case
+    adviser = case.adviser
+    if adviser is not None and adviser.is_active:
+        return [adviser]
+    enrolled_by = enrollment.enrolled_by
+    if case_access(enrolled_by, case) >= Access.READ_WITH_REASON:
+        return [enrolled_by]
+    return list(
+        User.objects.filter(
+            role=Role.DIRECTOR, directed_branches=workshop.branch_id, is_active=True
+        ).exclude(pk__in=case.excluded_staff.values("pk"))
+    )
+
+
 def _promote(acting_user: User, workshop: Workshop) -> Enrollment | None:
     """Give free places to the people waiting, first on the waiting list first served;
-    tell their advisers. The caller holds the workshop lock."""
+    tell their advisers (see `_told_of_promotion`). The caller holds the workshop lock."""
     promoted = None
     while _places_taken(workshop) < workshop.capacity:
         waiting = (
-            Enrollment.objects.select_for_update()
-            .select_related("case")
+            Enrollment.objects.select_for_update(of=("self",))
+            .select_related("case__adviser", "enrolled_by")
             .filter(workshop=workshop, status=Enrollment.Status.WAITLISTED)
             .order_by("waitlisted_at", "id")
             .first()
@@ -390,10 +408,9 @@ def _promote(acting_user: User, workshop: Workshop) -> Enrollment | None:
             acting_user=acting_user, action=AccessLog.Action.CHANGE, obj=waiting,
             reason=_("place freed in the workshop"),
         )  # fmt: skip
-        adviser = waiting.case.adviser
-        if adviser is not None:
+        for recipient in _told_of_promotion(waiting, workshop):
             notification_send(
-                recipient=adviser,
+                recipient=recipient,
                 message=_(
                     "A place was freed in the workshop “%(workshop)s”: case %(number)s moves "
                     "from the waiting list to the enrolled people."
