@@ -241,3 +241,48 @@ def test_a_freed_place_is_announced_even_when_the_case_has_no_adviser(world, cas
     assert not Notification.objects.filter(recipient=substitute).exists()
     note = Notification.objects.get(recipient=world.director)
     assert second.case.number in note.message
+
+
+@pytest.mark.django_db
+def test_staff_excluded_from_a_case_never_see_its_persons_name(client, world, cases, workshops):
+    excluded = cases.cases["excluded"]  # world.adviser and world.director are excluded
+    # A workshop run by someone excluded from the case takes no enrolment of it.
+    run_by_excluded = make_workshop(
+        world.director, world.branch, title="Citoyenneté", facilitators=[world.adviser]
+    )
+    with pytest.raises(SpipError, match="exclu"):
+        services.enrollment_create(
+            acting_user=world.colleague, workshop=run_by_excluded, case=excluded
+        )
+    proposal = services.enrollment_create(
+        acting_user=world.colleague, workshop=workshops.workshop, case=excluded,
+        propose_only=True,
+    )  # fmt: skip
+    workshops.workshop.facilitators.add(world.adviser)  # named facilitator since
+    with pytest.raises(SpipError, match="exclu"):
+        services.enrollment_confirm(acting_user=world.colleague, enrollment=proposal)
+    workshops.workshop.facilitators.remove(world.adviser)
+    enrollment = services.enrollment_confirm(acting_user=world.colleague, enrollment=proposal)
+    assert enrollment.status == Enrollment.Status.ENROLLED
+    # The director runs the workshop but is excluded from the case: a neutral label.
+    client.force_login(world.director)
+    pages = [
+        client.get(reverse("workshops:detail", args=[workshops.workshop.pk])),
+        client.get(reverse("workshops:session", args=[workshops.past.pk])),
+        client.post(
+            reverse("workshops:attendance", args=[workshops.past.pk, enrollment.pk]),
+            {"status": "present"}, headers={"HX-Request": "true"},
+        ),
+    ]  # fmt: skip
+    for response in pages:
+        body = response.content.decode()
+        assert response.status_code == 200
+        assert "robert" not in body.lower()
+        assert "Personne suivie (accès restreint)" in body or "personne suivie" in body.lower()
+    assert "MARTIN" in pages[0].content.decode()  # the others' names are still there
+    # The facilitator who follows the case sees the name.
+    client.force_login(world.colleague)
+    assert (
+        "ROBERT"
+        in client.get(reverse("workshops:session", args=[workshops.past.pk])).content.decode()
+    )

@@ -12,10 +12,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.postgres.aggregates import ArrayAgg
-from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from cases.models import Case
 from cases.policy import own_cases, visible_cases
 from spip.models import Role, User
 from workshops.models import Attendance, Enrollment, Session, Workshop
@@ -123,12 +124,18 @@ def _summary(enrollment: Enrollment) -> tuple[int, Decimal, int]:
 def workshop_page(workshop: Workshop, user: User, access: WorkshopAccess) -> WorkshopPage:
     """The staff workshop page: sessions with attendance counts, people by status. Names of
     people whose case the viewer may not see are shown only to those who run the sessions
-    (they need them to take attendance); case links only where the case is visible."""
+    (they need them to take attendance), never to staff excluded from the case; case links
+    only where the case is visible."""
     sessions = _sessions(workshop)
     enrollments = _enrollments(workshop)
     case_ids = [enrollment.case_id for enrollment in enrollments]
     visible = set(visible_cases(user).filter(pk__in=case_ids).values_list("pk", flat=True))
     followed = set(own_cases(user).filter(pk__in=case_ids).values_list("pk", flat=True))
+    excluded = set(
+        Case.excluded_staff.through.objects.filter(case_id__in=case_ids, user=user).values_list(
+            "case_id", flat=True
+        )
+    )
     page = WorkshopPage(workshop, sessions)
     groups = {
         Enrollment.Status.ENROLLED: page.enrolled,
@@ -140,14 +147,16 @@ def workshop_page(workshop: Workshop, user: User, access: WorkshopAccess) -> Wor
     from django.utils.translation import gettext as _
 
     for enrollment in enrollments:
-        shown = enrollment.case_id in visible or access == WorkshopAccess.MANAGE
+        # Those who run the workshop see every name, except of a case they are excluded from.
+        runs = access == WorkshopAccess.MANAGE and enrollment.case_id not in excluded
+        shown = enrollment.case_id in visible or runs
         attended, hours, absences = _summary(enrollment)
         groups[enrollment.status].append(
             PersonRow(
                 enrollment=enrollment,
                 name=_person_name(enrollment) if shown else _("person followed (restricted)"),
                 case_id=enrollment.case_id if enrollment.case_id in visible else None,
-                can_act=enrollment.case_id in followed or access == WorkshopAccess.MANAGE,
+                can_act=enrollment.case_id in followed or runs,
                 attended=attended,
                 hours=hours,
                 absences=absences,
@@ -226,27 +235,36 @@ class GridRow:
     status: str  # "" when nothing is recorded yet
 
 
-def session_grid(session: Session, enrollment_id: int | None = None) -> list[GridRow]:
+def session_grid(session: Session, viewer: User, enrollment_id: int | None = None) -> list[GridRow]:
     """The people expected at a session (enrolled or completed), with their attendance; one
-    query. With `enrollment_id`, only that person's row (the htmx answer)."""
+    query. A person whose case excludes the viewer is shown under a neutral label. With
+    `enrollment_id`, only that person's row (the htmx answer)."""
+    from django.utils.translation import gettext as _
+
     enrollments = Enrollment.objects.filter(workshop_id=session.workshop_id, status__in=TAKEN)
     if enrollment_id is not None:
         enrollments = enrollments.filter(pk=enrollment_id)
+    excluded = Case.excluded_staff.through.objects.filter(case=OuterRef("case_id"), user=viewer)
     rows = (
         enrollments.annotate(
-            recorded=Max("attendances__status", filter=Q(attendances__session=session))
+            recorded=Max("attendances__status", filter=Q(attendances__session=session)),
+            hidden=Exists(excluded),
         )
         .values(
             "pk", "case__person__birth_name", "case__person__usage_name",
-            "case__person__first_names", "recorded",
+            "case__person__first_names", "recorded", "hidden",
         )
-        .order_by("case__person__birth_name", "case__person__first_names", "pk")
+        .order_by("hidden", "case__person__birth_name", "case__person__first_names", "pk")
     )  # fmt: skip
     return [
         GridRow(
             enrollment_id=row["pk"],
-            last_name=(row["case__person__usage_name"] or row["case__person__birth_name"]).upper(),
-            first_names=row["case__person__first_names"],
+            last_name=(
+                _("person followed (restricted)")
+                if row["hidden"]
+                else (row["case__person__usage_name"] or row["case__person__birth_name"]).upper()
+            ),
+            first_names="" if row["hidden"] else row["case__person__first_names"],
             status=row["recorded"] or "",
         )
         for row in rows

@@ -242,6 +242,7 @@ def enrollment_create(
         raise NotAllowed()
     workshop = Workshop.objects.select_for_update().get(pk=workshop.pk)
     _refuse_closed(case)
+    _refuse_excluded_facilitators(workshop, case)
     if workshop.branch_id != case.branch_id:
         raise SpipError(_("This workshop is run by another branch."), field="workshop")
     if workshop.status != Workshop.Status.OPEN:
@@ -279,6 +280,15 @@ def _refuse_closed(case: Case) -> None:
         raise SpipError(_("This case is closed: its person cannot be enrolled."))
 
 
+def _refuse_excluded_facilitators(workshop: Workshop, case: Case) -> None:
+    """Nobody excluded from a case runs the sessions its person attends."""
+    if workshop.facilitators.filter(pk__in=case.excluded_staff.values("pk")).exists():
+        raise SpipError(
+            _("Someone who runs this workshop is excluded from this case: choose another one."),
+            field="workshop",
+        )
+
+
 @transaction.atomic
 def enrollment_confirm(*, acting_user: User, enrollment: Enrollment) -> Enrollment:
     """Turn a proposal into an enrolment (or a place in the queue, when the workshop is
@@ -290,6 +300,7 @@ def enrollment_confirm(*, acting_user: User, enrollment: Enrollment) -> Enrollme
     if enrollment.status != Enrollment.Status.PROPOSED:
         raise SpipError(_("Only a proposal can be confirmed."))
     _refuse_closed(enrollment.case)
+    _refuse_excluded_facilitators(workshop, enrollment.case)
     if workshop.status != Workshop.Status.OPEN:
         raise SpipError(_("This workshop is not open for enrolment."))
     if _places_taken(workshop) >= workshop.capacity:

@@ -186,7 +186,7 @@ def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
         "workshops/session_grid.html",
         {
             "session": session,
-            "rows": selectors.session_grid(session),
+            "rows": selectors.session_grid(session, request.user),
             "statuses": Attendance.Status.choices,
             "is_partner": access == WorkshopAccess.PARTNER,
             "started": timezone.localtime(session.starts_at).date() <= timezone.localdate(),
@@ -222,7 +222,7 @@ def attendance_set(request: HttpRequest, session_id: int, enrollment_id: int) ->
         if error:
             messages.error(request, error)
         return redirect("workshops:session", session_id=session.pk)
-    rows = selectors.session_grid(session, enrollment_id=enrollment.pk)
+    rows = selectors.session_grid(session, request.user, enrollment_id=enrollment.pk)
     if not rows:  # no longer expected at the sessions (dropped meanwhile)
         raise Http404
     return render(
