@@ -18,7 +18,7 @@ from spip.models import AccessLog, Notification
 from tests.test_workshops import _course_with_obligation, _open_case
 from tests.test_workshops_fixtures import add_session, make_workshop, workshops_fixture  # noqa: F401
 from workshops import selectors, services
-from workshops.models import Attendance, Enrollment
+from workshops.models import Attendance, Enrollment, Session
 
 
 def test_an_absence_turned_into_an_incident_meanwhile_cannot_be_corrected_to_present(
@@ -286,3 +286,72 @@ def test_staff_excluded_from_a_case_never_see_its_persons_name(client, world, ca
         "ROBERT"
         in client.get(reverse("workshops:session", args=[workshops.past.pk])).content.decode()
     )
+
+
+@pytest.mark.django_db
+def test_a_session_of_tomorrow_just_after_midnight_in_paris_has_not_begun(world, cases, workshops):
+    from tests.test_workshops_fixtures import at
+
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    early = services.session_add(
+        acting_user=world.director, workshop=workshops.workshop, starts_at=at(tomorrow, 0, 30),
+        ends_at=at(tomorrow, 2), place="Salle", topic="Nuit",
+    )  # fmt: skip
+    early = Session.objects.get(pk=early.pk)  # as the views have it: in UTC
+    assert early.starts_at.date() < tomorrow  # still today in UTC
+    with pytest.raises(SpipError, match="commencé|begun"):
+        services.attendance_record(
+            acting_user=world.director, session=early, enrollment=workshops.enrollment,
+            status="present",
+        )  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_a_refused_attendance_answered_with_the_named_row_is_in_the_access_log(
+    client, world, cases, workshops
+):
+    client.force_login(world.partner)
+    url = reverse("workshops:attendance", args=[workshops.past.pk, workshops.enrollment.pk])
+    response = client.post(url, {"status": "n'importe quoi"}, headers={"HX-Request": "true"})
+    assert response.status_code == 200 and "MARTIN" in response.content.decode()
+    assert AccessLog.objects.filter(
+        user=world.partner, action=AccessLog.Action.VIEW, object_type="workshops.session",
+        object_id=str(workshops.past.pk),
+    ).exists()  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_the_case_enrolments_query_uses_no_deprecated_argument(world, cases, workshops):
+    import warnings
+
+    from django.utils.deprecation import RemovedInDjango61Warning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RemovedInDjango61Warning)
+        assert selectors.case_enrollments(cases.own.pk)
+
+
+@pytest.mark.django_db
+def test_fewer_sessions_required_complete_those_who_now_meet_the_rule(world, cases, workshops):
+    workshop = workshops.workshop  # two sessions required
+    services.attendance_record(
+        acting_user=world.director, session=workshops.past, enrollment=workshops.enrollment,
+        status="present",
+    )  # fmt: skip
+    waiting_nothing = services.enrollment_create(
+        acting_user=world.colleague, workshop=workshop,
+        case=_open_case(world, "Garcia", adviser=world.colleague),
+    )  # fmt: skip
+    workshop.refresh_from_db()
+    services.workshop_update(
+        acting_user=world.director, workshop=workshop, version=workshop.version,
+        title=workshop.title, kind=workshop.kind, theme=workshop.theme,
+        capacity=workshop.capacity, min_sessions=1, status=workshop.status,
+        facilitators=[world.colleague], partners=[world.partner.partner],
+        contributors=[world.partner],
+    )  # fmt: skip
+    workshops.enrollment.refresh_from_db()
+    waiting_nothing.refresh_from_db()
+    assert workshops.enrollment.status == Enrollment.Status.COMPLETED
+    assert workshops.enrollment.completed_on == timezone.localtime(workshops.past.starts_at).date()
+    assert waiting_nothing.status == Enrollment.Status.ENROLLED  # attended nothing yet

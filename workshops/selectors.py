@@ -317,12 +317,12 @@ def case_enrollments(case_id: int) -> list[Enrollment]:
                 ),
                 distinct=True,
             ),
-            absence_ids=ArrayAgg("attendances__id", filter=absent, ordering=order, default=[]),
+            absence_ids=ArrayAgg("attendances__id", filter=absent, order_by=order, default=[]),
             absence_starts=ArrayAgg(
-                "attendances__session__starts_at", filter=absent, ordering=order, default=[]
+                "attendances__session__starts_at", filter=absent, order_by=order, default=[]
             ),
             absence_incidents=ArrayAgg(
-                "attendances__incident_id", filter=absent, ordering=order, default=[]
+                "attendances__incident_id", filter=absent, order_by=order, default=[]
             ),
         )
         .order_by("-requested_at", "-id")

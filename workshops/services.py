@@ -145,6 +145,7 @@ def workshop_update(
         course_kind = ""
     if min_sessions < 1:
         raise SpipError(_("At least one session must be attended."), field="min_sessions")
+    lowered_rule = min_sessions < locked.min_sessions
     taken = _places_taken(locked)
     if capacity < max(taken, 1):
         raise SpipError(
@@ -168,9 +169,24 @@ def workshop_update(
     locked.partners.set(partners)
     locked.contributors.set(contributors)
     access_log_record(acting_user=acting_user, action=AccessLog.Action.CHANGE, obj=locked)
+    if lowered_rule:
+        _complete_those_meeting_the_rule(acting_user, locked)
     if locked.status == Workshop.Status.OPEN:
         _promote(acting_user, locked)
     return locked
+
+
+def _complete_those_meeting_the_rule(acting_user: User, workshop: Workshop) -> None:
+    """Fewer sessions are now required: complete the enrolments that meet the rule (the
+    caller holds the workshop lock; each enrolment is locked as attendance does)."""
+    for enrollment in (
+        Enrollment.objects.select_for_update()
+        .filter(workshop=workshop, status=Enrollment.Status.ENROLLED)
+        .order_by("pk")
+    ):
+        if attended_sessions(enrollment) >= workshop.min_sessions:
+            enrollment.workshop = workshop
+            _complete(acting_user, enrollment, last_attended(enrollment))
 
 
 def _shown(workshop: Workshop, name: str) -> str:
@@ -450,7 +466,7 @@ def attendance_record(
         raise SpipError(_("Only enrolled people have their attendance recorded."))
     if status not in Attendance.Status.values:
         raise SpipError(_("Choose an attendance."), field="status")
-    if session.starts_at.date() > timezone.localdate():
+    if timezone.localtime(session.starts_at).date() > timezone.localdate():
         raise SpipError(_("Attendance is recorded once the session has begun."))
     # Locked, so that an absence being turned into an incident meanwhile is seen settled.
     attendance = (

@@ -225,6 +225,8 @@ def attendance_set(request: HttpRequest, session_id: int, enrollment_id: int) ->
     rows = selectors.session_grid(session, request.user, enrollment_id=enrollment.pk)
     if not rows:  # no longer expected at the sessions (dropped meanwhile)
         raise Http404
+    if error:  # nothing recorded, yet the row shown names the person: a view, logged
+        access_log_record(acting_user=request.user, action=AccessLog.Action.VIEW, obj=session)
     return render(
         request,
         "workshops/_grid_row.html",
