@@ -175,6 +175,10 @@ def test_closing_a_case_withdraws_its_person_and_a_closed_case_enrols_nobody(
     assert response.status_code == 200
     assert "Ce dossier est clos" in response.content.decode()
     assert not Enrollment.objects.filter(case=case, workshop=workshops.workshop).exists()
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert reverse("workshops:enrol_case", args=[case.pk]) not in page
+    page = client.get(reverse("cases:detail", args=[cases.own.pk])).content.decode()
+    assert reverse("workshops:enrol_case", args=[cases.own.pk]) in page
 
 
 @pytest.mark.django_db
