@@ -55,6 +55,20 @@ def _department_of(branch_id: int) -> int:
     return Branch.objects.values_list("department_id", flat=True).get(pk=branch_id)
 
 
+def _require_director_of(user: User, branch_id: int) -> None:
+    if user.role != Role.DIRECTOR or not user.directed_branches.filter(pk=branch_id).exists():
+        raise NotAllowed()
+
+
+def _checked_course_kind(kind: str, course_kind: str, min_sessions: int) -> str:
+    """The course kind to store (a CP 131-5-1 course needs one; other workshops none)."""
+    if kind == Workshop.Kind.COURSE and not course_kind:
+        raise SpipError(_("Choose the kind of course (CP 131-5-1)."), field="course_kind")
+    if min_sessions < 1:
+        raise SpipError(_("At least one session must be attended."), field="min_sessions")
+    return course_kind if kind == Workshop.Kind.COURSE else ""
+
+
 @transaction.atomic
 def workshop_create(
     *,
@@ -73,18 +87,10 @@ def workshop_create(
 ) -> Workshop:
     """Create a workshop of a branch the acting director directs, with its facilitators
     (advisers of the branch) and partner contributors (users of its partner organisations)."""
-    if acting_user.role != Role.DIRECTOR or not (
-        acting_user.directed_branches.filter(pk=branch_id).exists()
-    ):
-        raise NotAllowed()
-    if kind == Workshop.Kind.COURSE and not course_kind:
-        raise SpipError(_("Choose the kind of course (CP 131-5-1)."), field="course_kind")
-    if kind != Workshop.Kind.COURSE:
-        course_kind = ""
+    _require_director_of(acting_user, branch_id)
+    course_kind = _checked_course_kind(kind, course_kind, min_sessions)
     if capacity < 1:
         raise SpipError(_("A workshop has at least one place."), field="capacity")
-    if min_sessions < 1:
-        raise SpipError(_("At least one session must be attended."), field="min_sessions")
     _check_people(branch_id, facilitators, partners, contributors)
     workshop = Workshop.objects.create(
         branch_id=branch_id, title=title, kind=kind, course_kind=course_kind, theme=theme,
@@ -119,10 +125,7 @@ def workshop_update(
     """Change a workshop (its branch's directors), unless someone else saved it since it
     was read at `version`. Places never drop below the people already enrolled; places
     added to an open workshop go to the people waiting, first come first served."""
-    if acting_user.role != Role.DIRECTOR or not (
-        acting_user.directed_branches.filter(pk=workshop.branch_id).exists()
-    ):
-        raise NotAllowed()
+    _require_director_of(acting_user, workshop.branch_id)
     locked = Workshop.objects.select_for_update().get(pk=workshop.pk)
     typed = {"title": title, "theme": theme, "capacity": capacity, "min_sessions": min_sessions,
              "status": status}  # fmt: skip
@@ -139,12 +142,7 @@ def workshop_update(
             ],
             locked.version,
         )
-    if kind == Workshop.Kind.COURSE and not course_kind:
-        raise SpipError(_("Choose the kind of course (CP 131-5-1)."), field="course_kind")
-    if kind != Workshop.Kind.COURSE:
-        course_kind = ""
-    if min_sessions < 1:
-        raise SpipError(_("At least one session must be attended."), field="min_sessions")
+    course_kind = _checked_course_kind(kind, course_kind, min_sessions)
     lowered_rule = min_sessions < locked.min_sessions
     taken = _places_taken(locked)
     if capacity < max(taken, 1):
