@@ -5,3 +5,22 @@ from django.utils.translation import gettext_lazy as _
 class ReportingConfig(AppConfig):
     name = "reporting"
     verbose_name = _("Reports to the judge")
+
+    def ready(self) -> None:
+        from cases.extensions import CaseSection, register_section
+        from reporting.demo import seed_reports
+        from reporting.extensions import case_section, home_panel
+        from spip import home, navigation
+        from spip.demo import register
+        from spip.models import Role
+
+        navigation.register(
+            "reporting:list", _("Reports"), roles=[Role.ADVISER, Role.DIRECTOR], order=30
+        )
+        navigation.register(
+            "reporting:validation", _("Validation"), roles=[Role.DIRECTOR], order=32
+        )
+        navigation.register("reporting:inbox", _("Reports received"), roles=[Role.CLERK], order=10)
+        register_section(CaseSection(key="reports", build=case_section, order=60))
+        home.register("reports", home_panel)
+        register(seed_reports)

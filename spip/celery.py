@@ -29,6 +29,10 @@ app.conf.beat_schedule = {
         "task": "interviews.send_reminders",
         "schedule": crontab(minute="*/5"),
     },
+    "retry-report-issues": {
+        "task": "reporting.retry_issues",
+        "schedule": crontab(minute="*/5"),
+    },
     "purge-access-log": {
         "task": "spip.tasks.purge_access_log",
         "schedule": crontab(hour=3, minute=40),

@@ -18,5 +18,6 @@ urlpatterns = [
     path("", include("cases.urls")),
     path("", include("interviews.urls")),
     path("", include("workshops.urls")),
+    path("", include("reporting.urls")),
     path("admin/", admin.site.urls),
 ]

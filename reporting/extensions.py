@@ -1,0 +1,49 @@
+"""What the reporting app adds to pages it does not own: the case file's reports section
+and the home panels of advisers, directors and clerks."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.extensions import SectionContent
+from cases.models import Case
+from cases.policy import Access
+from cases.selectors import TimelineEntry
+from reporting import selectors
+from reporting.models import Kind
+from spip.home import Panel
+from spip.models import Role, User
+
+
+def case_section(case: Case, user: User, access: Access, today: date) -> SectionContent | None:
+    """The case's reports and the button to draft one, for those who may write. One query."""
+    if access < Access.WRITE:
+        return None
+    reports = selectors.case_reports(case.pk)
+    timeline = [
+        TimelineEntry(
+            timezone.localdate(report.issued_at), _("Report issued"), report.get_kind_display()
+        )
+        for report in reports
+        if report.issued_at
+    ]
+    return SectionContent(
+        template="reporting/_case_section.html",
+        context={
+            "case": case,
+            "reports": reports,
+            "kinds": Kind.choices,
+            "can_draft": not case.closed_on,
+        },  # fmt: skip
+        timeline=timeline,
+    )
+
+
+def home_panel(user: User, today: date) -> Panel | None:
+    if user.role not in (Role.ADVISER, Role.DIRECTOR, Role.CLERK):
+        return None
+    return Panel("reporting/_home_panel.html", {"role": user.role} | selectors.home_counts(user),
+                 order=20)  # fmt: skip

@@ -1,0 +1,405 @@
+"""Every change of a report to the judge.
+
+draft ──submit──▶ submitted ──validate──▶ validated ──(Celery: render)──▶ issued
+  ▲                   │                        │  ▲
+  └──return (comment)─┘                        ▼  │ retry (beat, or a button)
+                                             failed
+
+The adviser (anyone with write access to the case) drafts and submits; a director of the
+case's branch returns it with a comment or validates (countersigns) it; validation queues
+the task that renders the PDF/A, stores it with its SHA-256 and marks the report issued in
+one step, so that a clerk never sees a half-written file. An issued report never changes
+again (a database trigger refuses it): any later change is a new report.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from datetime import date, timedelta
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import F, Q
+from django.db.models.functions import Now
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from cases.models import Case, Measure
+from cases.policy import Access, case_access
+from cases.services import DomainErrors
+from reporting import prefill, rules
+from reporting.models import Kind, Report
+from spip.exceptions import ConcurrentEdit, NotAllowed, SpipError
+from spip.models import AccessLog, Court, Role, User
+from spip.pdf import html_to_pdf, render_html
+from spip.services import access_log_record, notification_send
+
+logger = logging.getLogger(__name__)
+
+# Fields the adviser edits while drafting (the autosave sends all of them).
+DRAFT_FIELDS = (
+    "court", "judge", "penal_situation", "offence_relation", "personal_situation",
+    "health_followup", "analysis", "proposal", "proposal_details",
+)  # fmt: skip
+# What a report must say before it goes to the director.
+REQUIRED_ON_SUBMIT = ("judge", "penal_situation", "analysis", "proposal")
+# The beat task retries a failed issue this many times; then a person must press "retry".
+AUTOMATIC_ATTEMPTS = 5
+# A validated report not issued after this long lost its task (broker down): queue it again.
+STALLED_AFTER = timedelta(minutes=10)
+
+NOT_EDITABLE = gettext_lazy(
+    "This report is no longer a draft: it cannot be changed. Any change to an issued report "
+    "is a new report."
+)
+
+
+def _require(user: User, case: Case) -> None:
+    if case_access(user, case) < Access.WRITE:
+        raise NotAllowed()
+
+
+def _require_director(user: User, report: Report) -> None:
+    """Validation is a director's countersignature, for the branches they direct."""
+    if user.role != Role.DIRECTOR or case_access(user, report.case) < Access.WRITE:
+        raise NotAllowed()
+
+
+def _locked(report: Report) -> Report:
+    return Report.objects.select_for_update(of=("self",)).get(pk=report.pk)
+
+
+def _check_version(report: Report, version: int) -> None:
+    if report.version != version:
+        raise ConcurrentEdit([(_("status"), report.get_status_display())], report.version)
+
+
+def _link(report: Report) -> str:
+    return reverse("reporting:detail", kwargs={"report_id": report.pk})
+
+
+# --- Drafting --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def report_create(
+    *, acting_user: User, case: Case, measure: Measure, kind: str, today: date | None = None
+) -> Report:
+    """A new draft about one measure of the case, prefilled from the case file."""
+    _require(acting_user, case)
+    today = today or timezone.localdate()
+    if measure.case_id != case.pk:
+        raise SpipError(_("This measure belongs to another case."), field="measure")
+    if case.closed_on:
+        raise SpipError(_("This case is closed: no new report can be drafted."))
+    if kind not in Kind.values:
+        raise SpipError(_("Choose a kind of report."), field="kind")
+    court = case.branch.court
+    previous = (
+        Report.objects.filter(case=case, court=court).exclude(judge="").order_by("-id").first()
+    )
+    report = Report.objects.create(
+        case=case,
+        measure=measure,
+        kind=kind,
+        court=court,
+        judge=previous.judge if previous else "",
+        due_date=rules.due_date(kind, case, measure, today),
+        author=acting_user,
+        **prefill.prefill(case, measure, kind, today),
+    )
+    access_log_record(acting_user=acting_user, action=AccessLog.Action.CREATE, obj=report)
+    return report
+
+
+def _refuse_unless_draft(report: Report) -> None:
+    if report.status != Report.Status.DRAFT:
+        raise SpipError(NOT_EDITABLE)
+
+
+@transaction.atomic
+def report_save(
+    *, acting_user: User, report: Report, version: int, changes: dict[str, Any]
+) -> Report:
+    """Save what the adviser typed (the form's save and every autosave). Refused once the
+    report has left the draft state, or when someone else saved it in the meantime (what
+    they saved is named; nothing is overwritten)."""
+    _require(acting_user, report.case)
+    unknown = set(changes) - set(DRAFT_FIELDS)
+    if unknown:
+        raise ValueError(f"not a draft field: {sorted(unknown)}")
+    current = _locked(report)
+    _refuse_unless_draft(current)
+    if current.version != version:
+        differing = [
+            (str(Report._meta.get_field(name).verbose_name).capitalize(), _("changed"))
+            for name, value in changes.items()
+            if getattr(current, name) != value
+        ]
+        raise ConcurrentEdit(differing, current.version)
+    Report.objects.filter(pk=report.pk).update(**changes, version=F("version") + 1, saved_at=Now())
+    report.refresh_from_db()
+    access_log_record(acting_user=acting_user, action=AccessLog.Action.CHANGE, obj=report)
+    return report
+
+
+def report_preview(*, acting_user: User, report: Report) -> bytes:
+    """The draft PDF, marked "PROJET" on every page (any state before issue)."""
+    _require(acting_user, report.case)
+    if report.status == Report.Status.ISSUED:
+        raise SpipError(_("This report is issued: download the issued document."))
+    access_log_record(acting_user=acting_user, action=AccessLog.Action.PRINT, obj=report)
+    return render_report(report, draft=True)
+
+
+# --- Workflow --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def report_submit(*, acting_user: User, report: Report, version: int) -> Report:
+    """Send the draft to the branch's directors for validation."""
+    _require(acting_user, report.case)
+    current = _locked(report)
+    _refuse_unless_draft(current)
+    _check_version(current, version)
+    missing = [
+        SpipError(_("Fill in this section before submitting the report."), field=name)
+        for name in REQUIRED_ON_SUBMIT
+        if not str(getattr(current, name)).strip()
+    ]
+    if missing:
+        raise DomainErrors(missing)
+    Report.objects.filter(pk=report.pk).update(
+        status=Report.Status.SUBMITTED, submitted_at=Now(), version=F("version") + 1
+    )
+    report.refresh_from_db()
+    access_log_record(acting_user=acting_user, action=AccessLog.Action.CHANGE, obj=report)
+    message = _("A report is waiting for your validation (case %(number)s).") % {
+        "number": report.case.number
+    }
+    for director in report.case.branch.directors.filter(is_active=True).exclude(
+        pk__in=report.case.excluded_staff.values("pk")
+    ):
+        notification_send(recipient=director, message=message, link=_link(report))
+    return report
+
+
+@transaction.atomic
+def report_return(*, acting_user: User, report: Report, version: int, comment: str) -> Report:
+    """A director sends the report back to its author with a comment."""
+    _require_director(acting_user, report)
+    comment = comment.strip()
+    if not comment:
+        raise SpipError(_("Say what the author should change."), field="comment")
+    current = _locked(report)
+    if current.status != Report.Status.SUBMITTED:
+        raise SpipError(_("Only a submitted report can be returned."))
+    _check_version(current, version)
+    Report.objects.filter(pk=report.pk).update(
+        status=Report.Status.DRAFT, return_comment=comment, returned_at=Now(),
+        version=F("version") + 1,
+    )  # fmt: skip
+    report.refresh_from_db()
+    access_log_record(acting_user=acting_user, action=AccessLog.Action.CHANGE, obj=report)
+    notification_send(
+        recipient=report.author,
+        message=_("Your report on case %(number)s was returned with a comment.")
+        % {"number": report.case.number},
+        link=_link(report),
+    )
+    return report
+
+
+@transaction.atomic
+def report_validate(*, acting_user: User, report: Report, version: int) -> Report:
+    """A director countersigns the report; the PDF is issued by a task after commit."""
+    _require_director(acting_user, report)
+    current = _locked(report)
+    if current.status != Report.Status.SUBMITTED:
+        raise SpipError(_("Only a submitted report can be validated."))
+    _check_version(current, version)
+    if current.author_id == acting_user.pk:
+        raise SpipError(_("A report cannot be countersigned by its author."))
+    Report.objects.filter(pk=report.pk).update(
+        status=Report.Status.VALIDATED, validator=acting_user, validated_at=Now(),
+        version=F("version") + 1,
+    )  # fmt: skip
+    report.refresh_from_db()
+    access_log_record(acting_user=acting_user, action=AccessLog.Action.CHANGE, obj=report)
+    notification_send(
+        recipient=report.author,
+        message=_("Your report on case %(number)s was validated; it is being issued.")
+        % {"number": report.case.number},
+        link=_link(report),
+    )
+    _queue_issue(report.pk)
+    return report
+
+
+def _queue_issue(report_id: int) -> None:
+    from reporting.tasks import queue_issue
+
+    transaction.on_commit(lambda: queue_issue(report_id))
+
+
+# --- Issue -----------------------------------------------------------------------------------
+
+
+def report_context(report: Report, *, draft: bool) -> dict[str, Any]:
+    case = report.case
+    return {
+        "title": f"{report.get_kind_display().capitalize()} — {case.number}",
+        "author": report.author.get_full_name(),
+        "language": "fr",
+        "branch": case.branch,
+        "draft": draft,
+        "report": report,
+        "case": case,
+        "person": case.person,
+        "measure": report.measure,
+        "court": report.court,
+        "day": timezone.localdate(report.issued_at) if report.issued_at else timezone.localdate(),
+        "validated_on": timezone.localdate(report.validated_at) if report.validated_at else None,
+    }
+
+
+def render_report(report: Report, *, draft: bool) -> bytes:
+    """The report as PDF/A, in French whoever asks (a document of the French service)."""
+    report = Report.objects.select_related(
+        "case__person", "case__branch__department", "measure", "court", "author", "validator"
+    ).get(pk=report.pk)
+    with translation.override("fr"):
+        html = render_html("reporting/report_pdf.html", report_context(report, draft=draft))
+    return html_to_pdf(html)
+
+
+def report_issue(*, report_id: int) -> bool:
+    """Render, store and issue a validated report; returns whether it issued it now.
+
+    Safe to run twice, concurrently or after a crash: the row is locked for the render and
+    only a validated (or failed) report is issued. The file is written under a fresh name
+    first; the report points to it, with its hash, only in the transaction that marks it
+    issued. A failure is recorded as "issuing failed" (the error's kind only, nothing of the
+    person) and retried by the beat task."""
+    with transaction.atomic():
+        report = (
+            Report.objects.select_for_update(of=("self",))
+            .filter(pk=report_id, status__in=[Report.Status.VALIDATED, Report.Status.FAILED])
+            .first()
+        )
+        if report is None:
+            return False
+        try:
+            with transaction.atomic():  # a savepoint: a failed query must not end the lock
+                data = render_report(report, draft=False)
+        except Exception as error:  # noqa: BLE001 — every failure must leave a visible state
+            first = report.status != Report.Status.FAILED
+            Report.objects.filter(pk=report.pk).update(
+                status=Report.Status.FAILED, issue_attempts=F("issue_attempts") + 1,
+                issue_error=type(error).__name__[:200],
+            )  # fmt: skip
+            logger.warning("report %s: issuing failed (%s)", report.pk, type(error).__name__)
+            if first:
+                _tell_issue_failed(report)
+            return False
+        digest = hashlib.sha256(data).hexdigest()
+        name = default_storage.save(report.pdf.field.generate_filename(report, "report.pdf"),
+                                    ContentFile(data))  # fmt: skip
+        try:
+            Report.objects.filter(pk=report.pk).update(
+                status=Report.Status.ISSUED, pdf=name, sha256=digest, issued_at=Now(),
+                issue_attempts=F("issue_attempts") + 1, issue_error="",
+            )  # fmt: skip
+        except Exception:
+            default_storage.delete(name)
+            raise
+        transaction.on_commit(lambda: _tell_issued(report.pk))
+    return True
+
+
+def _tell_issue_failed(report: Report) -> None:
+    message = _("The report on case %(number)s could not be issued; it will be retried.") % {
+        "number": report.case.number
+    }
+    for user in {report.author, report.validator} - {None}:
+        notification_send(recipient=user, message=message, link=_link(report))
+
+
+def _tell_issued(report_id: int) -> None:
+    report = Report.objects.select_related("case", "author").get(pk=report_id)
+    notification_send(
+        recipient=report.author,
+        message=_("Your report on case %(number)s was issued to the court.")
+        % {"number": report.case.number},
+        link=_link(report),
+    )
+
+
+def report_issue_retry(*, acting_user: User, report: Report) -> None:
+    """Someone asks for a failed issue to be tried again now."""
+    _require(acting_user, report.case)
+    if report.status not in (Report.Status.FAILED, Report.Status.VALIDATED):
+        raise SpipError(_("Only a report whose issuing failed can be retried."))
+    access_log_record(acting_user=acting_user, action=AccessLog.Action.CHANGE, obj=report,
+                      reason="retry")  # fmt: skip
+    _queue_issue(report.pk)
+
+
+def stalled_issues(*, now: Any = None) -> list[int]:
+    """Reports to issue again: failed ones still within their automatic attempts, and
+    validated ones whose task was lost (not issued long after validation)."""
+    now = now or timezone.now()
+    return list(
+        Report.objects.filter(
+            Q(status=Report.Status.FAILED, issue_attempts__lt=AUTOMATIC_ATTEMPTS)
+            | Q(status=Report.Status.VALIDATED, validated_at__lt=now - STALLED_AFTER)
+        )
+        .order_by("validated_at")
+        .values_list("pk", flat=True)[:200]
+    )
+
+
+# --- Download --------------------------------------------------------------------------------
+
+
+class IntegrityError(SpipError):
+    default_message = gettext_lazy(
+        "The stored document no longer matches its fingerprint: it is not served."
+    )
+
+
+def report_file(*, acting_user: User, report: Report) -> bytes:
+    """The issued file, checked against its SHA-256; the download is logged and the first
+    download by the court's clerk is recorded on the report."""
+    if report.status != Report.Status.ISSUED:
+        raise SpipError(_("This report has not been issued."))
+    with report.pdf.open("rb") as handle:
+        data = handle.read()
+    if hashlib.sha256(data).hexdigest() != report.sha256:
+        logger.error("report %s: stored file does not match its SHA-256", report.pk)
+        raise IntegrityError()
+    access_log_record(acting_user=acting_user, action=AccessLog.Action.DOWNLOAD, obj=report)
+    if acting_user.role == Role.CLERK:
+        Report.objects.filter(pk=report.pk, downloaded_at__isnull=True).update(downloaded_at=Now())
+    return data
+
+
+def clerk_report(user: User, report_id: int) -> Report:
+    """An issued report addressed to the clerk's court; anything else does not exist."""
+    report = (
+        Report.objects.filter(pk=report_id, status=Report.Status.ISSUED, court_id=user.court_id)
+        .exclude(court__isnull=True)
+        .first()
+    )
+    if user.role != Role.CLERK or report is None:
+        raise Report.DoesNotExist
+    return report
+
+
+def courts() -> list[Court]:
+    return list(Court.objects.order_by("name"))

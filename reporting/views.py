@@ -1,0 +1,353 @@
+"""Report pages: drafting with autosave (htmx), the draft PDF, the adviser's reports, the
+directors' validation queue, the clerk's inbox and the issued file's download.
+
+Access follows the case (`cases.policy`): only those who may write to the case (its
+advisers and the branch's directors) open its reports; a secretary or a colleague gets
+403, strangers 404. A clerk sees only issued reports addressed to their court, through the
+inbox and the download view; every other report page answers them 404.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from cases.forms import apply_domain_error
+from cases.models import Case
+from cases.policy import Access, case_for_user
+from cases.views import _case_roles_only
+from reporting import selectors, services
+from reporting.forms import (
+    ClerkFilterForm,
+    ReportCreateForm,
+    ReportDraftForm,
+    ReturnForm,
+    VersionForm,
+)
+from reporting.models import Report
+from spip.exceptions import ConcurrentEdit, SpipError
+from spip.models import AccessLog, Role
+from spip.services import access_log_record
+
+INBOX_PAGE_SIZE = 50
+
+
+def _report_for(request: HttpRequest, report_id: int) -> tuple[Report, Case]:
+    """A report whose case the user may write to; 404 to strangers, 403 to those who may
+    see the case but not its reports (secretaries, colleagues)."""
+    _case_roles_only(request)
+    found = get_object_or_404(Report.objects.only("id", "case_id"), pk=report_id)
+    case, access = case_for_user(request.user, found.case_id, Access.IDENTITY)
+    if access < Access.WRITE:
+        raise PermissionDenied
+    report = Report.objects.select_related("measure__court", "court", "author", "validator").get(
+        pk=found.pk
+    )
+    report.case = case
+    return report, case
+
+
+def _pdf_response(data: bytes, name: str, *, download: bool = False) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/pdf")
+    disposition = "attachment" if download else "inline"
+    # The file name carries the report's id, never the person's name.
+    response["Content-Disposition"] = f'{disposition}; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- Lists ----------------------------------------------------------------------------------
+
+
+@require_GET
+def my_reports(request: HttpRequest) -> HttpResponse:
+    """The reports of the user's caseload by status, and the reports due soon."""
+    _case_roles_only(request)
+    if request.user.role not in (Role.ADVISER, Role.DIRECTOR):
+        raise PermissionDenied
+    today = timezone.localdate()
+    return render(
+        request,
+        "reporting/my_reports.html",
+        {
+            "reports": selectors.adviser_reports(request.user),
+            "due": selectors.reports_due(request.user, today),
+            "today": today,
+        },
+    )
+
+
+@require_GET
+def validation_queue(request: HttpRequest) -> HttpResponse:
+    _case_roles_only(request)
+    if request.user.role != Role.DIRECTOR:
+        raise PermissionDenied
+    return render(
+        request, "reporting/validation.html", {"reports": selectors.validation_queue(request.user)}
+    )
+
+
+@require_GET
+def clerk_inbox(request: HttpRequest) -> HttpResponse:
+    """Issued reports addressed to the clerk's court, newest first, with filters."""
+    if request.user.role != Role.CLERK:
+        raise PermissionDenied
+    court = request.user.court
+    filters = ClerkFilterForm(request.GET or None, court=court)
+    options = filters.cleaned_data if filters.is_valid() else {}
+    reports = selectors.clerk_inbox(request.user, options)
+    page = Paginator(reports, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "reporting/clerk_inbox.html",
+        {"filters": filters, "page": page, "court": court, "query_string": params.urlencode()},
+    )
+
+
+# --- Drafting -------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def report_new(request: HttpRequest, case_id: int) -> HttpResponse:
+    _case_roles_only(request)
+    case, _access = case_for_user(request.user, case_id, Access.WRITE)
+    measures = case.measures.order_by("-start_date", "-id")
+    form = ReportCreateForm(request.POST or None, measures=measures,
+                            initial={"kind": request.GET.get("kind", "")})  # fmt: skip
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = services.report_create(
+                acting_user=request.user, case=case, measure=form.cleaned_data["measure"],
+                kind=form.cleaned_data["kind"],
+            )  # fmt: skip
+        except SpipError as error:
+            apply_domain_error(form, error)
+        else:
+            return redirect("reporting:detail", report_id=report.pk)
+    return render(request, "reporting/new.html", {"form": form, "case": case})
+
+
+def _detail_context(report: Report, case: Case, request: HttpRequest, **extra: Any) -> dict:
+    user = request.user
+    is_director = user.role == Role.DIRECTOR
+    context = {
+        "report": report,
+        "case": case,
+        "person": case.person,
+        "editing": report.editable,
+        "can_validate": is_director and report.status == Report.Status.SUBMITTED
+        and report.author_id != user.pk,
+        "can_retry": report.status == Report.Status.FAILED,
+        "history": list(report.history.order_by("-pgh_created_at")[:20]),
+    }  # fmt: skip
+    if report.editable and "form" not in extra:
+        context["form"] = ReportDraftForm.for_report(report)
+    if context["can_validate"] and "return_form" not in extra:
+        context["return_form"] = ReturnForm(initial={"version": report.version})
+        context["validate_form"] = VersionForm(initial={"version": report.version})
+    return context | extra
+
+
+@require_http_methods(["GET", "POST"])
+def detail(request: HttpRequest, report_id: int) -> HttpResponse:
+    """The report: its editing form while a draft (POST saves it, without JavaScript), then
+    read-only, with the director's actions."""
+    report, case = _report_for(request, report_id)
+    if request.method == "GET":
+        access_log_record(acting_user=request.user, action=AccessLog.Action.VIEW, obj=report)
+        return render(request, "reporting/detail.html", _detail_context(report, case, request))
+    form = ReportDraftForm(request.POST)
+    if form.is_valid():
+        try:
+            services.report_save(
+                acting_user=request.user, report=report,
+                version=form.cleaned_data["version"], changes=form.changes(),
+            )  # fmt: skip
+        except SpipError as error:
+            apply_domain_error(form, error)
+        else:
+            messages.success(request, _("The report was saved."))
+            return redirect("reporting:detail", report_id=report.pk)
+    # Refused (no longer a draft, someone else saved): the form keeps what was typed.
+    context = _detail_context(report, case, request, form=form)
+    return render(request, "reporting/detail.html", context, status=409 if form.errors else 200)
+
+
+@require_POST
+def autosave(request: HttpRequest, report_id: int) -> HttpResponse:
+    """What the adviser typed, saved in the background (htmx). Answers the status line and
+    the new version; 400 with the field errors, 409 when the report may not be saved now
+    (someone else saved it, or it has left the draft state). An expired session answers
+    401 (`spip.middleware`): the page keeps the text and saves it after signing in again."""
+    report, _case = _report_for(request, report_id)
+    form = ReportDraftForm(request.POST)
+    status = 200
+    error = ""
+    if not form.is_valid():
+        status, error = 400, _("Not saved: check the fields marked in red, then save.")
+    else:
+        try:
+            report = services.report_save(
+                acting_user=request.user, report=report,
+                version=form.cleaned_data["version"], changes=form.changes(),
+            )  # fmt: skip
+        except ConcurrentEdit as conflict:
+            status, error = 409, str(conflict.message)
+        except SpipError as refused:
+            status, error = 409, str(refused.message)
+    return render(
+        request,
+        "reporting/_autosave_status.html",
+        {"report": report, "error": error, "form": form},
+        status=status,
+    )
+
+
+@never_cache
+@require_GET
+def session_token(request: HttpRequest) -> JsonResponse:
+    """A fresh CSRF token for a page open across a sign-in (the autosave asks for it once
+    the session is back; signing in renews the token)."""
+    return JsonResponse({"token": get_token(request)})
+
+
+@require_http_methods(["GET", "POST"])
+def preview(request: HttpRequest, report_id: int) -> HttpResponse:
+    """The report as PDF, marked "PROJET" on every page. From the editing form (POST), what
+    is typed is saved first."""
+    report, case = _report_for(request, report_id)
+    if request.method == "POST":
+        response = _save_from_form(request, report, case)
+        if response is not None:
+            return response
+    try:
+        data = services.report_preview(acting_user=request.user, report=report)
+    except SpipError:
+        return redirect("reporting:detail", report_id=report.pk)
+    return _pdf_response(data, f"projet-rapport-{report.pk}.pdf")
+
+
+def _save_from_form(request: HttpRequest, report: Report, case: Case) -> HttpResponse | None:
+    """Save the editing form posted with an action button; the page with its errors when
+    it cannot be saved (nothing typed is lost), None when saved."""
+    form = ReportDraftForm(request.POST)
+    if form.is_valid():
+        try:
+            services.report_save(
+                acting_user=request.user, report=report,
+                version=form.cleaned_data["version"], changes=form.changes(),
+            )  # fmt: skip
+            return None
+        except SpipError as error:
+            apply_domain_error(form, error)
+    return render(request, "reporting/detail.html",
+                  _detail_context(report, case, request, form=form), status=409)  # fmt: skip
+
+
+@require_POST
+def submit(request: HttpRequest, report_id: int) -> HttpResponse:
+    """Save what is typed, then send the report to the directors."""
+    report, case = _report_for(request, report_id)
+    response = _save_from_form(request, report, case)
+    if response is not None:
+        return response
+    report.refresh_from_db()
+    form = ReportDraftForm.for_report(report, request.POST.copy())
+    form.data["version"] = str(report.version)
+    try:
+        services.report_submit(acting_user=request.user, report=report, version=report.version)
+    except SpipError as error:
+        form.is_valid()
+        apply_domain_error(form, error)
+        return render(request, "reporting/detail.html",
+                      _detail_context(report, case, request, form=form))  # fmt: skip
+    messages.success(request, _("The report was sent to the director for validation."))
+    return redirect("reporting:detail", report_id=report.pk)
+
+
+@require_POST
+def validate(request: HttpRequest, report_id: int) -> HttpResponse:
+    report, case = _report_for(request, report_id)
+    if request.user.role != Role.DIRECTOR:
+        raise PermissionDenied
+    form = VersionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.report_validate(
+                acting_user=request.user, report=report, version=form.cleaned_data["version"]
+            )
+        except SpipError as error:
+            messages.error(request, str(error.message))
+        else:
+            messages.success(request, _("The report is validated; it is being issued."))
+    return redirect("reporting:detail", report_id=report.pk)
+
+
+@require_POST
+def return_to_author(request: HttpRequest, report_id: int) -> HttpResponse:
+    report, case = _report_for(request, report_id)
+    if request.user.role != Role.DIRECTOR:
+        raise PermissionDenied
+    form = ReturnForm(request.POST)
+    if form.is_valid():
+        try:
+            services.report_return(
+                acting_user=request.user, report=report,
+                version=form.cleaned_data["version"], comment=form.cleaned_data["comment"],
+            )  # fmt: skip
+        except SpipError as error:
+            apply_domain_error(form, error)
+        else:
+            messages.success(request, _("The report was returned to its author."))
+            return redirect("reporting:validation")
+    report.refresh_from_db()
+    context = _detail_context(report, case, request, return_form=form)
+    context.setdefault("validate_form", VersionForm(initial={"version": report.version}))
+    return render(request, "reporting/detail.html", context)
+
+
+@require_POST
+def retry(request: HttpRequest, report_id: int) -> HttpResponse:
+    report, _case = _report_for(request, report_id)
+    try:
+        services.report_issue_retry(acting_user=request.user, report=report)
+    except SpipError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.info(request, _("The report will be issued again in a moment."))
+    return redirect("reporting:detail", report_id=report.pk)
+
+
+# --- The issued file ------------------------------------------------------------------------
+
+
+@require_GET
+def download(request: HttpRequest, report_id: int) -> HttpResponse:
+    """The issued PDF: for the clerk of the court it is addressed to, and for those who may
+    write to the case. Every download is logged."""
+    if request.user.role == Role.CLERK:
+        try:
+            report = services.clerk_report(request.user, report_id)
+        except Report.DoesNotExist:
+            raise Http404 from None
+    else:
+        report, _case = _report_for(request, report_id)
+        if report.status != Report.Status.ISSUED:
+            raise Http404
+    try:
+        data = services.report_file(acting_user=request.user, report=report)
+    except services.IntegrityError as error:
+        return render(request, "reporting/integrity.html", {"message": error.message}, status=503)
+    return _pdf_response(data, f"rapport-{report.pk}.pdf", download=True)
