@@ -253,10 +253,13 @@ def test_return_then_resubmit_then_validate_notifies_the_author(world, cases):
     with pytest.raises(SpipError, match="modifier|change"):
         services.report_return(acting_user=world.director, report=report,
                                version=report.version, comment="  ")  # fmt: skip
-    report = services.report_return(acting_user=world.director, report=report,
-                                    version=report.version, comment="Motiver la proposition.")  # fmt: skip
+    report = services.report_return(
+        acting_user=world.director, report=report, version=report.version,
+        comment="Motiver la proposition.",
+    )  # fmt: skip
     assert report.status == Report.Status.DRAFT and report.returned
-    assert Notification.objects.filter(recipient=world.adviser, message__contains="renvoyé").exists()
+    notified = Notification.objects.filter(recipient=world.adviser, message__contains="renvoyé")
+    assert notified.exists()
     report = _complete(report, world.adviser, analysis="Analyse motivée.")
     report = services.report_submit(acting_user=world.adviser, report=report,
                                     version=report.version)  # fmt: skip
@@ -547,7 +550,8 @@ def test_reports_due_soon(world, cases):
     assert [entry.measure.pk for entry in end_reports] == [measure.pk]
     assert end_reports[0].due_date == dt.date(2026, 12, 14) and not end_reports[0].overdue
     _draft(world, cases)
-    assert not [e for e in selectors.reports_due(world.adviser, TODAY) if e.kind == Kind.END_OF_MEASURE]
+    due = selectors.reports_due(world.adviser, TODAY)
+    assert not [entry for entry in due if entry.kind == Kind.END_OF_MEASURE]
     # Nobody else's caseload.
     assert selectors.reports_due(world.other_adviser, TODAY) == [] or all(
         entry.case.pk != cases.own.pk for entry in selectors.reports_due(world.other_adviser, TODAY)
