@@ -131,7 +131,8 @@ def test_report_list_matrix(client, world, url_name):
 def test_background_requests_of_anonymous_users_get_401(client, world, cases, reports):
     url = reverse("reporting:autosave", kwargs={"report_id": reports["own"]["draft"].pk})
     assert client.post(url, {}, headers={"HX-Request": "true"}).status_code == 401
-    assert client.get(reverse("reporting:session"), headers={"HX-Request": "true"}).status_code == 401
+    session = client.get(reverse("reporting:session"), headers={"HX-Request": "true"})
+    assert session.status_code == 401
 
 
 def test_lists_show_nothing_of_other_caseloads(client_for, world, cases, reports):
