@@ -71,7 +71,7 @@ class ReportDraftForm(DsfrBaseForm):
         max_length=SECTION_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput(attrs={"id": "report-version"}))
+    version = forms.IntegerField(widget=forms.HiddenInput)  # id_version: the autosave updates it
 
     FIELDS = (
         "court", "judge", "penal_situation", "offence_relation", "personal_situation",
@@ -85,6 +85,13 @@ class ReportDraftForm(DsfrBaseForm):
             "version": report.version,
         }
         return cls(data, initial=initial)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        for name, value in data.items():
+            if isinstance(value, str):  # browsers send CRLF line ends; store them as typed
+                data[name] = value.replace("\r\n", "\n")
+        return data
 
     def changes(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in self.FIELDS}

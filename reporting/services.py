@@ -141,6 +141,8 @@ def report_save(
             for name, value in changes.items()
             if getattr(current, name) != value
         ]
+        if not differing:  # what is saved already is what was sent (e.g. a late autosave)
+            return current
         raise ConcurrentEdit(differing, current.version)
     Report.objects.filter(pk=report.pk).update(**changes, version=F("version") + 1, saved_at=Now())
     report.refresh_from_db()

@@ -14,6 +14,8 @@ from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.exceptions import SuspiciousFileOperation
 from django.template.loader import render_to_string
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -38,13 +40,26 @@ class StaticFilesFetcher(URLFetcher):
         ):
             raise RefusedResource(f"Refused resource outside the static files: {url}")
         relative = unquote(parts.path[len(static_path) :])
-        found = finders.find(relative) if ".." not in relative.split("/") else None
+        found = _static_file(relative)
         if not found:
             raise RefusedResource(f"No such static file: {relative}")
         with open(found, "rb") as handle:
             body = handle.read()
         content_type = mimetypes.guess_type(found)[0] or "application/octet-stream"
         return URLFetcherResponse(url, body, {"Content-Type": content_type})
+
+
+def _static_file(relative: str) -> str | None:
+    """The file behind a static path: the collected one (hashed names, as `{% static %}`
+    writes them when deployed), else the app's source file (development, tests)."""
+    if ".." in relative.split("/"):
+        return None
+    try:
+        if staticfiles_storage.exists(relative):
+            return staticfiles_storage.path(relative)
+    except (NotImplementedError, SuspiciousFileOperation):
+        pass
+    return finders.find(relative)
 
 
 def render_html(template_name: str, context: dict[str, Any]) -> str:

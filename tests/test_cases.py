@@ -249,7 +249,9 @@ def test_caseload_and_case_file_query_counts_do_not_grow(client, world, referenc
                              compliant=True, recorded_by=world.adviser)  # fmt: skip
     assert _queries(client, None, reverse("cases:list")) == few_list
     assert _queries(client, None, reverse("cases:detail", args=[case.pk])) == few_file
-    assert few_list <= 12 and few_file <= 24
+    # The case file: its own data, then one query per section of the apps (interviews,
+    # workshops, reports...) — a fixed budget whatever the size of the case.
+    assert few_list <= 12 and few_file <= 25
 
 
 BAD_INPUT = [

@@ -4,6 +4,7 @@ and a URL fetcher that serves the project's static files and nothing else."""
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 from django.template import Context, Template
@@ -80,3 +81,25 @@ def test_a_document_cannot_pull_outside_resources(tmp_path):
         "<p>Texte</p></body></html>"
     )
     assert "Texte" in pdf_pages(html_to_pdf(html))[0]
+
+
+def test_collected_static_files_with_hashed_names_are_served(settings, tmp_path):
+    """Deployed, `{% static %}` writes hashed names that only the collected files have: the
+    stylesheet (A4, "N / M" footer) must still be found."""
+    from django.contrib.staticfiles import finders
+
+    source = finders.find("pdf/document.css")
+    (tmp_path / "pdf").mkdir()
+    (tmp_path / "pdf" / "document.0123456789ab.css").write_bytes(Path(source).read_bytes())
+    (tmp_path / "staticfiles.json").write_text(
+        '{"version": "1.1", "paths": {"pdf/document.css": "pdf/document.0123456789ab.css"}}'
+    )
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = settings.STORAGES | {
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"}
+    }
+    data = _render(lines=range(120))
+    pages = pdf_pages(data)
+    assert len(pages) >= 2 and pages[0].rstrip().endswith(f"1 / {len(pages)}")
+    fetched = StaticFilesFetcher().fetch(BASE_URL + "static/pdf/document.0123456789ab.css")
+    assert b"@page" in fetched.read()

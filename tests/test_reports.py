@@ -177,7 +177,7 @@ def test_autosave_saves_and_refuses_a_stale_version(client_for, world, cases):
     data |= {"court": report.court_id, "analysis": "Première analyse", "version": report.version}
     response = client.post(url, data, headers={"HX-Request": "true"})
     assert response.status_code == 200
-    assert 'id="report-version" value="2"' in response.content.decode()
+    assert 'id="id_version" value="2"' in response.content.decode()
     report.refresh_from_db()
     assert report.analysis == "Première analyse" and report.version == 2
     # The same form posted again with the old version: someone else saved meanwhile.

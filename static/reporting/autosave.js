@@ -12,6 +12,8 @@
   var probing = null;
   var dirty = false;
 
+  // The form of an element, or of the request an htmx event is about (the status line the
+  // answer goes to is inside the form).
   function autosaveForm(element) {
     return element && element.closest ? element.closest("form[data-autosave]") : null;
   }
@@ -40,14 +42,20 @@
         });
         clearInterval(probing);
         probing = null;
-        notice(form).hidden = true;
+        notice().hidden = true;
         repost(form);
       })
       .catch(function () {});
   }
 
+  function statusLine(text) {
+    var line = document.getElementById("autosave-status");
+    if (line) line.textContent = text;
+  }
+
   function sessionLost(form) {
-    notice(form).hidden = false;
+    notice().hidden = false;
+    statusLine(form.dataset.unsavedMessage);
     if (!probing) {
       probing = setInterval(function () { probe(form); }, PROBE_EVERY_MS);
     }
@@ -57,8 +65,19 @@
     if (autosaveForm(event.target)) dirty = true;
   });
 
+  // Leaving with a button (save, submit): the form carries everything typed, so a pending
+  // autosave must not race it.
   document.addEventListener("submit", function (event) {
-    if (autosaveForm(event.target)) dirty = false;
+    var form = autosaveForm(event.target);
+    if (!form) return;
+    dirty = false;
+    form.dataset.leaving = "yes";
+    setTimeout(function () { form.dataset.leaving = ""; }, 5000);  // e.g. a preview tab
+  });
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var form = autosaveForm(event.detail.elt);
+    if (form && form.dataset.leaving) event.preventDefault();
   });
 
   window.addEventListener("focus", function () {
@@ -93,8 +112,7 @@
       form.dataset.tokenRenewed = "yes";
       probe(form);
     } else {
-      var status_line = document.getElementById("autosave-status");
-      if (status_line) status_line.textContent = form.dataset.unsavedMessage;
+      statusLine(form.dataset.unsavedMessage);
     }
   });
 })();
