@@ -12,13 +12,21 @@ from spip.models import Branch, Role, User
 from tests import factories
 
 
+@pytest.fixture(scope="session")
+def private_files_root(tmp_path_factory):
+    return tmp_path_factory.mktemp("private")
+
+
 @pytest.fixture(autouse=True)
-def _test_settings(settings):
+def _test_settings(settings, private_files_root):
     # Hashing with PBKDF2 dominates test time; hashed static storage needs collectstatic.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Files the tests store (proofs, attestations, issued reports) stay out of .data/.
     settings.STORAGES = settings.STORAGES | {
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
-    }
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                    "OPTIONS": {"location": private_files_root}},
+    }  # fmt: skip
     settings.HTTPS = False
     settings.SECURE_SSL_REDIRECT = False
 
