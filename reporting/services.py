@@ -333,6 +333,7 @@ def _tell_issue_failed(report: Report) -> None:
 
 
 def _tell_issued(report_id: int) -> None:
+    """The author, and the clerks of the court the report is addressed to."""
     report = Report.objects.select_related("case", "author").get(pk=report_id)
     notification_send(
         recipient=report.author,
@@ -340,6 +341,13 @@ def _tell_issued(report_id: int) -> None:
         % {"number": report.case.number},
         link=_link(report),
     )
+    for clerk in User.objects.filter(role=Role.CLERK, court_id=report.court_id, is_active=True):
+        notification_send(
+            recipient=clerk,
+            message=_("A report was issued to your court (case %(number)s).")
+            % {"number": report.case.number},
+            link=reverse("reporting:inbox"),
+        )
 
 
 def report_issue_retry(*, acting_user: User, report: Report) -> None:

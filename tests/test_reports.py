@@ -57,12 +57,16 @@ def _complete(report, user, **changes):
     )
 
 
-def _issued(world, cases, **changes):
+def _validated(world, cases, **changes):
     report = _complete(_draft(world, cases), world.adviser, **changes)
     report = services.report_submit(acting_user=world.adviser, report=report,
                                     version=report.version)  # fmt: skip
-    report = services.report_validate(acting_user=world.director, report=report,
-                                      version=report.version)  # fmt: skip
+    return services.report_validate(acting_user=world.director, report=report,
+                                    version=report.version)  # fmt: skip
+
+
+def _issued(world, cases, **changes):
+    report = _validated(world, cases, **changes)
     assert services.report_issue(report_id=report.pk) is True
     report.refresh_from_db()
     return report
@@ -435,8 +439,13 @@ def test_a_tampered_file_is_not_served(client_for, world, cases):
 # --- Clerk ------------------------------------------------------------------------------------
 
 
-def test_clerk_downloads_are_logged_and_dated(client_for, world, cases):
-    report = _issued(world, cases)
+def test_clerk_downloads_are_logged_and_dated(
+    client_for, world, cases, django_capture_on_commit_callbacks
+):
+    report = _validated(world, cases)
+    with django_capture_on_commit_callbacks(execute=True):  # the notifications after issue
+        assert services.report_issue(report_id=report.pk)
+    report.refresh_from_db()
     client = client_for(world.clerk)
     inbox = client.get(reverse("reporting:inbox")).content.decode()
     assert f"inbox-row-{report.pk}" in inbox and "nouveau" in inbox
@@ -444,6 +453,8 @@ def test_clerk_downloads_are_logged_and_dated(client_for, world, cases):
     assert response.status_code == 200
     assert response["Content-Disposition"] == f'attachment; filename="rapport-{report.pk}.pdf"'
     assert hashlib.sha256(response.content).hexdigest() == report.sha256
+    assert Notification.objects.filter(recipient=world.clerk, message__contains=cases.own.number,
+                                       link=reverse("reporting:inbox")).exists()  # fmt: skip
     entry = AccessLog.objects.get(object_id=str(report.pk), action="download")
     assert entry.user == world.clerk and entry.object_type == "reporting.report"
     report.refresh_from_db()
