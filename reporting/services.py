@@ -191,6 +191,23 @@ def report_submit(*, acting_user: User, report: Report, version: int) -> Report:
     return report
 
 
+def _director_decision(
+    acting_user: User, report: Report, version: int, *, refused: str, changes: dict[str, Any],
+    message: str,
+) -> Report:  # fmt: skip
+    """Apply a director's decision on a submitted report and tell its author."""
+    current = _locked(report)
+    if current.status != Report.Status.SUBMITTED:
+        raise SpipError(refused)
+    _check_version(current, version)
+    Report.objects.filter(pk=report.pk).update(**changes, version=F("version") + 1)
+    report.refresh_from_db()
+    access_log_record(acting_user=acting_user, action=AccessLog.Action.CHANGE, obj=report)
+    notification_send(recipient=report.author, message=message % {"number": report.case.number},
+                      link=_link(report))  # fmt: skip
+    return report
+
+
 @transaction.atomic
 def report_return(*, acting_user: User, report: Report, version: int, comment: str) -> Report:
     """A director sends the report back to its author with a comment."""
@@ -198,47 +215,27 @@ def report_return(*, acting_user: User, report: Report, version: int, comment: s
     comment = comment.strip()
     if not comment:
         raise SpipError(_("Say what the author should change."), field="comment")
-    current = _locked(report)
-    if current.status != Report.Status.SUBMITTED:
-        raise SpipError(_("Only a submitted report can be returned."))
-    _check_version(current, version)
-    Report.objects.filter(pk=report.pk).update(
-        status=Report.Status.DRAFT, return_comment=comment, returned_at=Now(),
-        version=F("version") + 1,
+    return _director_decision(
+        acting_user, report, version,
+        refused=_("Only a submitted report can be returned."),
+        changes={"status": Report.Status.DRAFT, "return_comment": comment, "returned_at": Now()},
+        message=_("Your report on case %(number)s was returned with a comment."),
     )  # fmt: skip
-    report.refresh_from_db()
-    access_log_record(acting_user=acting_user, action=AccessLog.Action.CHANGE, obj=report)
-    notification_send(
-        recipient=report.author,
-        message=_("Your report on case %(number)s was returned with a comment.")
-        % {"number": report.case.number},
-        link=_link(report),
-    )
-    return report
 
 
 @transaction.atomic
 def report_validate(*, acting_user: User, report: Report, version: int) -> Report:
     """A director countersigns the report; the PDF is issued by a task after commit."""
     _require_director(acting_user, report)
-    current = _locked(report)
-    if current.status != Report.Status.SUBMITTED:
-        raise SpipError(_("Only a submitted report can be validated."))
-    _check_version(current, version)
-    if current.author_id == acting_user.pk:
+    if report.author_id == acting_user.pk:
         raise SpipError(_("A report cannot be countersigned by its author."))
-    Report.objects.filter(pk=report.pk).update(
-        status=Report.Status.VALIDATED, validator=acting_user, validated_at=Now(),
-        version=F("version") + 1,
+    report = _director_decision(
+        acting_user, report, version,
+        refused=_("Only a submitted report can be validated."),
+        changes={"status": Report.Status.VALIDATED, "validator": acting_user,
+                 "validated_at": Now()},
+        message=_("Your report on case %(number)s was validated; it is being issued."),
     )  # fmt: skip
-    report.refresh_from_db()
-    access_log_record(acting_user=acting_user, action=AccessLog.Action.CHANGE, obj=report)
-    notification_send(
-        recipient=report.author,
-        message=_("Your report on case %(number)s was validated; it is being issued.")
-        % {"number": report.case.number},
-        link=_link(report),
-    )
     _queue_issue(report.pk)
     return report
 

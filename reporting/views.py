@@ -277,12 +277,17 @@ def submit(request: HttpRequest, report_id: int) -> HttpResponse:
     return redirect("reporting:detail", report_id=report.pk)
 
 
-@require_POST
-def validate(request: HttpRequest, report_id: int) -> HttpResponse:
+def _director_form(request: HttpRequest, report_id: int, form_class: Any) -> tuple:
+    """A director's decision on a report: the report, its case and the posted form."""
     report, case = _report_for(request, report_id)
     if request.user.role != Role.DIRECTOR:
         raise PermissionDenied
-    form = VersionForm(request.POST)
+    return report, case, form_class(request.POST)
+
+
+@require_POST
+def validate(request: HttpRequest, report_id: int) -> HttpResponse:
+    report, _case, form = _director_form(request, report_id, VersionForm)
     if form.is_valid():
         try:
             services.report_validate(
@@ -297,10 +302,7 @@ def validate(request: HttpRequest, report_id: int) -> HttpResponse:
 
 @require_POST
 def return_to_author(request: HttpRequest, report_id: int) -> HttpResponse:
-    report, case = _report_for(request, report_id)
-    if request.user.role != Role.DIRECTOR:
-        raise PermissionDenied
-    form = ReturnForm(request.POST)
+    report, case, form = _director_form(request, report_id, ReturnForm)
     if form.is_valid():
         try:
             services.report_return(
