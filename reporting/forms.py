@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
@@ -14,7 +15,7 @@ from reporting.models import Kind, Proposal, Report
 from spip.models import Branch, Court
 
 # A report section is a few pages at most; this bounds what one request may store.
-SECTION_MAX_LENGTH = 20_000
+SECTION_MAX_LENGTH = 50_000
 
 
 class MeasureChoiceField(forms.ModelChoiceField):
@@ -38,7 +39,7 @@ class ReportCreateForm(DsfrBaseForm):
 def _section(name: str) -> forms.CharField:
     field = Report._meta.get_field(name)
     return forms.CharField(
-        label=str(field.verbose_name).capitalize(),
+        label=capfirst(field.verbose_name),  # lazy: follows each request's language
         help_text=field.help_text,
         required=False,
         max_length=SECTION_MAX_LENGTH,
@@ -78,13 +79,20 @@ class ReportDraftForm(DsfrBaseForm):
         "health_followup", "analysis", "proposal", "proposal_details",
     )  # fmt: skip
 
+    def __init__(self, *args: Any, report: Report, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from reporting.services import allowed_courts
+
+        self.fields["court"].queryset = Court.objects.filter(pk__in=allowed_courts(report))
+        self.fields["court"].empty_label = None
+
     @classmethod
     def for_report(cls, report: Report, data: Any = None) -> ReportDraftForm:
         initial = {name: getattr(report, name) for name in cls.FIELDS} | {
             "court": report.court_id,
             "version": report.version,
         }
-        return cls(data, initial=initial)
+        return cls(data, initial=initial, report=report)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -140,7 +140,12 @@ class Report(models.Model):
         verbose_name_plural = _("reports to the judge")
         constraints = [
             models.CheckConstraint(
-                condition=~Q(status="issued") | (Q(sha256__regex=r"^[0-9a-f]{64}$") & ~Q(pdf="")),
+                condition=~Q(status="issued")
+                | (
+                    Q(sha256__regex=r"^[0-9a-f]{64}$")
+                    & ~Q(pdf="")
+                    & Q(validator__isnull=False, validated_at__isnull=False)
+                ),
                 name="report_issued_has_file",
             ),
             models.CheckConstraint(

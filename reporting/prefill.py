@@ -26,6 +26,8 @@ from workshops.selectors import case_enrollments
 
 # How many dates of missed interviews the summary names (the count is always given).
 MISSED_DATES_SHOWN = 6
+# The most recent incidents listed (the adviser completes the analysis as needed).
+INCIDENTS_LISTED = 20
 
 
 def _day(value: date | None) -> str:
@@ -153,7 +155,7 @@ def _prefill(case: Case, measure: Measure, kind: str, today: date) -> dict[str, 
     incidents = sorted(
         (incident for m in measures for incident in m.incidents.all()),
         key=lambda incident: incident.occurred_on,
-    )
+    )[-INCIDENTS_LISTED:]
     paragraphs.append("")
     if incidents:
         paragraphs.append(_("Incidents:"))

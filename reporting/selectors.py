@@ -12,7 +12,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from cases.allocation import running_measures
 from cases.legal import add_months
-from cases.models import Case, Measure
+from cases.models import Case, Incident, Measure
 from cases.policy import own_cases
 from reporting import rules
 from reporting.models import Kind, Report
@@ -82,7 +82,8 @@ class DueReport:
 
 def reports_due(user: User, today: date) -> list[DueReport]:
     """Evaluation, annual and end-of-measure reports the caseload's running measures will
-    need soon (or needed lately) and that nobody has started yet, in one query."""
+    need soon (or needed lately) and that nobody has started yet, and incident reports
+    called for by an incident — two queries."""
     horizon = today + timedelta(days=DUE_HORIZON_DAYS)
     oldest = today - timedelta(days=OVERDUE_SHOWN_DAYS)
 
@@ -126,6 +127,24 @@ def reports_due(user: User, today: date) -> list[DueReport]:
                 due.append(DueReport(measure.case, measure, kind, day, day < today))
                 if kind == Kind.EVALUATION:
                     evaluated.add(measure.case_id)
+    # An incident answered by "report to the judge" calls for an incident report at once.
+    incidents = (
+        Incident.objects.filter(
+            response=Incident.Response.REPORT, occurred_on__range=(oldest, today),
+            measure__case__in=own_cases(user, today=today)
+            .filter(closed_on__isnull=True).values("pk"),
+        )
+        .annotate(reported=Exists(Report.objects.filter(
+            measure=OuterRef("measure_id"), kind=Kind.INCIDENT,
+            created_at__date__gte=OuterRef("occurred_on"),
+        )))
+        .filter(reported=False)
+        .select_related("measure__case__person")
+    )  # fmt: skip
+    for incident in incidents:
+        measure = incident.measure
+        due.append(DueReport(measure.case, measure, Kind.INCIDENT, incident.occurred_on,
+                             incident.occurred_on < today))  # fmt: skip
     return sorted(due, key=lambda entry: (entry.due_date, entry.case.number))
 
 

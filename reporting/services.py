@@ -64,6 +64,25 @@ def _require(user: User, case: Case) -> None:
         raise NotAllowed()
 
 
+def may_draft(user: User, report: Report) -> bool:
+    """Who writes a draft: its author and the case's advisers. A director reads it and
+    returns it with a comment, so that the countersignature is never on their own text."""
+    return (user.pk == report.author_id or user.role == Role.ADVISER) and case_access(
+        user, report.case
+    ) >= Access.WRITE
+
+
+def _require_drafter(user: User, report: Report) -> None:
+    if not may_draft(user, report):
+        raise NotAllowed()
+
+
+def allowed_courts(report: Report) -> list[int]:
+    """Where a report may go: the court of the case's branch (the JAP following the
+    person) or the court that ordered the measure — never any court of the country."""
+    return sorted({report.case.branch.court_id, report.measure.court_id})
+
+
 def _require_director(user: User, report: Report) -> None:
     """Validation is a director's countersignature, for the branches they direct."""
     if user.role != Role.DIRECTOR or case_access(user, report.case) < Access.WRITE:
@@ -129,10 +148,14 @@ def report_save(
     """Save what the adviser typed (the form's save and every autosave). Refused once the
     report has left the draft state, or when someone else saved it in the meantime (what
     they saved is named; nothing is overwritten)."""
-    _require(acting_user, report.case)
+    _require_drafter(acting_user, report)
     unknown = set(changes) - set(DRAFT_FIELDS)
     if unknown:
         raise ValueError(f"not a draft field: {sorted(unknown)}")
+    court = changes.get("court")
+    if court is not None and getattr(court, "pk", court) not in allowed_courts(report):
+        raise SpipError(_("Choose the court following the person or the sentencing court."),
+                        field="court")  # fmt: skip
     current = _locked(report)
     _refuse_unless_draft(current)
     if current.version != version:
@@ -150,13 +173,16 @@ def report_save(
     return report
 
 
-def report_preview(*, acting_user: User, report: Report) -> bytes:
-    """The draft PDF, marked "PROJET" on every page (any state before issue)."""
+def report_preview(
+    *, acting_user: User, report: Report, typed: dict[str, Any] | None = None
+) -> bytes:
+    """The draft PDF, marked "PROJET" on every page (any state before issue). `typed` is
+    what the editing form holds now (shown, not saved)."""
     _require(acting_user, report.case)
     if report.status == Report.Status.ISSUED:
         raise SpipError(_("This report is issued: download the issued document."))
     access_log_record(acting_user=acting_user, action=AccessLog.Action.PRINT, obj=report)
-    return render_report(report, draft=True)
+    return render_report(report, draft=True, typed=typed)
 
 
 # --- Workflow --------------------------------------------------------------------------------
@@ -165,7 +191,7 @@ def report_preview(*, acting_user: User, report: Report) -> bytes:
 @transaction.atomic
 def report_submit(*, acting_user: User, report: Report, version: int) -> Report:
     """Send the draft to the branch's directors for validation."""
-    _require(acting_user, report.case)
+    _require_drafter(acting_user, report)
     current = _locked(report)
     _refuse_unless_draft(current)
     _check_version(current, version)
@@ -267,11 +293,13 @@ def report_context(report: Report, *, draft: bool) -> dict[str, Any]:
     }
 
 
-def render_report(report: Report, *, draft: bool) -> bytes:
+def render_report(report: Report, *, draft: bool, typed: dict[str, Any] | None = None) -> bytes:
     """The report as PDF/A, in French whoever asks (a document of the French service)."""
     report = Report.objects.select_related(
         "case__person", "case__branch__department", "measure", "court", "author", "validator"
     ).get(pk=report.pk)
+    for name, value in (typed or {}).items():
+        setattr(report, name, value)
     with translation.override("fr"):
         html = render_html("reporting/report_pdf.html", report_context(report, draft=draft))
     return html_to_pdf(html)
@@ -283,42 +311,63 @@ def report_issue(*, report_id: int) -> bool:
     Safe to run twice, concurrently or after a crash: the row is locked for the render and
     only a validated (or failed) report is issued. The file is written under a fresh name
     first; the report points to it, with its hash, only in the transaction that marks it
-    issued. A failure is recorded as "issuing failed" (the error's kind only, nothing of the
-    person) and retried by the beat task."""
-    with transaction.atomic():
-        report = (
-            Report.objects.select_for_update(of=("self",))
-            .filter(pk=report_id, status__in=[Report.Status.VALIDATED, Report.Status.FAILED])
-            .first()
-        )
-        if report is None:
-            return False
-        try:
-            with transaction.atomic():  # a savepoint: a failed query must not end the lock
-                data = render_report(report, draft=False)
-        except Exception as error:  # noqa: BLE001 — every failure must leave a visible state
-            first = report.status != Report.Status.FAILED
-            Report.objects.filter(pk=report.pk).update(
-                status=Report.Status.FAILED, issue_attempts=F("issue_attempts") + 1,
-                issue_error=type(error).__name__[:200],
-            )  # fmt: skip
-            logger.warning("report %s: issuing failed (%s)", report.pk, type(error).__name__)
-            if first:
-                _tell_issue_failed(report)
-            return False
-        digest = hashlib.sha256(data).hexdigest()
-        name = default_storage.save(report.pdf.field.generate_filename(report, "report.pdf"),
-                                    ContentFile(data))  # fmt: skip
-        try:
+    issued (a file whose transaction did not commit is removed). A failure is recorded as
+    "issuing failed" (the error's kind only, nothing of the person) and retried by the
+    beat task."""
+    written: list[str] = []
+    try:
+        return _issue(report_id, written)
+    except Exception:
+        for name in written:
+            default_storage.delete(name)
+        raise
+
+
+@transaction.atomic
+def _issue(report_id: int, written: list[str]) -> bool:
+    report = (
+        Report.objects.select_for_update(of=("self",))
+        .filter(pk=report_id, status__in=[Report.Status.VALIDATED, Report.Status.FAILED])
+        .first()
+    )
+    if report is None:
+        return False
+    try:
+        with transaction.atomic():  # a savepoint: a failed query must not end the lock
+            data = render_report(report, draft=False)
+    except Exception as error:  # noqa: BLE001 — every failure must leave a visible state
+        _issue_failed(report, error)
+        return False
+    digest = hashlib.sha256(data).hexdigest()
+    try:
+        with transaction.atomic():
+            name = default_storage.save(
+                report.pdf.field.generate_filename(report, "report.pdf"), ContentFile(data)
+            )
+            written.append(name)
             Report.objects.filter(pk=report.pk).update(
                 status=Report.Status.ISSUED, pdf=name, sha256=digest, issued_at=Now(),
                 issue_attempts=F("issue_attempts") + 1, issue_error="",
             )  # fmt: skip
-        except Exception:
+    except Exception as error:  # noqa: BLE001 — storage full, permissions...
+        for name in written:
             default_storage.delete(name)
-            raise
-        transaction.on_commit(lambda: _tell_issued(report.pk))
+        written.clear()
+        _issue_failed(report, error)
+        return False
+    transaction.on_commit(lambda: _tell_issued(report.pk))
     return True
+
+
+def _issue_failed(report: Report, error: Exception) -> None:
+    first = report.status != Report.Status.FAILED
+    Report.objects.filter(pk=report.pk).update(
+        status=Report.Status.FAILED, issue_attempts=F("issue_attempts") + 1,
+        issue_error=type(error).__name__[:200],
+    )  # fmt: skip
+    logger.warning("report %s: issuing failed (%s)", report.pk, type(error).__name__)
+    if first:
+        _tell_issue_failed(report)
 
 
 def _tell_issue_failed(report: Report) -> None:
@@ -352,8 +401,7 @@ def report_issue_retry(*, acting_user: User, report: Report) -> None:
     _require(acting_user, report.case)
     if report.status not in (Report.Status.FAILED, Report.Status.VALIDATED):
         raise SpipError(_("Only a report whose issuing failed can be retried."))
-    access_log_record(acting_user=acting_user, action=AccessLog.Action.CHANGE, obj=report,
-                      reason="retry")  # fmt: skip
+    access_log_record(acting_user=acting_user, action=AccessLog.Action.CHANGE, obj=report)
     _queue_issue(report.pk)
 
 
@@ -374,9 +422,10 @@ def stalled_issues(*, now: Any = None) -> list[int]:
 # --- Download --------------------------------------------------------------------------------
 
 
-class IntegrityError(SpipError):
+class DocumentUnavailable(SpipError):
     default_message = gettext_lazy(
-        "The stored document no longer matches its fingerprint: it is not served."
+        "The stored document is missing or no longer matches its fingerprint: it is not "
+        "served. The service's administrators have been alerted."
     )
 
 
@@ -385,11 +434,15 @@ def report_file(*, acting_user: User, report: Report) -> bytes:
     download by the court's clerk is recorded on the report."""
     if report.status != Report.Status.ISSUED:
         raise SpipError(_("This report has not been issued."))
-    with report.pdf.open("rb") as handle:
-        data = handle.read()
+    try:
+        with report.pdf.open("rb") as handle:
+            data = handle.read()
+    except OSError as error:
+        logger.error("report %s: stored file unreadable (%s)", report.pk, type(error).__name__)
+        raise DocumentUnavailable() from None
     if hashlib.sha256(data).hexdigest() != report.sha256:
         logger.error("report %s: stored file does not match its SHA-256", report.pk)
-        raise IntegrityError()
+        raise DocumentUnavailable()
     access_log_record(acting_user=acting_user, action=AccessLog.Action.DOWNLOAD, obj=report)
     if acting_user.role == Role.CLERK:
         Report.objects.filter(pk=report.pk, downloaded_at__isnull=True).update(downloaded_at=Now())

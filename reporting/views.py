@@ -35,16 +35,19 @@ from reporting.forms import (
     VersionForm,
 )
 from reporting.models import Report
-from spip.exceptions import ConcurrentEdit, SpipError
+from spip.exceptions import SpipError
 from spip.models import AccessLog, Role
 from spip.services import access_log_record
 
 INBOX_PAGE_SIZE = 50
 
 
-def _report_for(request: HttpRequest, report_id: int) -> tuple[Report, Case]:
+def _report_for(
+    request: HttpRequest, report_id: int, *, drafting: bool = False
+) -> tuple[Report, Case]:
     """A report whose case the user may write to; 404 to strangers, 403 to those who may
-    see the case but not its reports (secretaries, colleagues)."""
+    see the case but not its reports (secretaries, colleagues) and, for the drafting
+    actions, to those who do not write the draft (`services.may_draft`)."""
     _case_roles_only(request)
     found = get_object_or_404(Report.objects.only("id", "case_id"), pk=report_id)
     case, access = case_for_user(request.user, found.case_id, Access.IDENTITY)
@@ -54,6 +57,8 @@ def _report_for(request: HttpRequest, report_id: int) -> tuple[Report, Case]:
         pk=found.pk
     )
     report.case = case
+    if drafting and not services.may_draft(request.user, report):
+        raise PermissionDenied
     return report, case
 
 
@@ -146,13 +151,13 @@ def _detail_context(report: Report, case: Case, request: HttpRequest, **extra: A
         "report": report,
         "case": case,
         "person": case.person,
-        "editing": report.editable,
+        "editing": report.editable and services.may_draft(user, report),
         "can_validate": is_director and report.status == Report.Status.SUBMITTED
         and report.author_id != user.pk,
         "can_retry": report.status == Report.Status.FAILED,
         "history": list(report.history.order_by("-pgh_created_at")[:20]),
     }  # fmt: skip
-    if report.editable and "form" not in extra:
+    if context["editing"] and "form" not in extra:
         context["form"] = ReportDraftForm.for_report(report)
     if context["can_validate"] and "return_form" not in extra:
         context["return_form"] = ReturnForm(initial={"version": report.version})
@@ -164,25 +169,15 @@ def _detail_context(report: Report, case: Case, request: HttpRequest, **extra: A
 def detail(request: HttpRequest, report_id: int) -> HttpResponse:
     """The report: its editing form while a draft (POST saves it, without JavaScript), then
     read-only, with the director's actions."""
-    report, case = _report_for(request, report_id)
+    report, case = _report_for(request, report_id, drafting=request.method == "POST")
     if request.method == "GET":
         access_log_record(acting_user=request.user, action=AccessLog.Action.VIEW, obj=report)
         return render(request, "reporting/detail.html", _detail_context(report, case, request))
-    form = ReportDraftForm(request.POST)
-    if form.is_valid():
-        try:
-            services.report_save(
-                acting_user=request.user, report=report,
-                version=form.cleaned_data["version"], changes=form.changes(),
-            )  # fmt: skip
-        except SpipError as error:
-            apply_domain_error(form, error)
-        else:
-            messages.success(request, _("The report was saved."))
-            return redirect("reporting:detail", report_id=report.pk)
-    # Refused (no longer a draft, someone else saved): the form keeps what was typed.
-    context = _detail_context(report, case, request, form=form)
-    return render(request, "reporting/detail.html", context, status=409 if form.errors else 200)
+    _saved, refused = _save_from_form(request, report, case)
+    if refused is not None:
+        return refused
+    messages.success(request, _("The report was saved."))
+    return redirect("reporting:detail", report_id=report.pk)
 
 
 @require_POST
@@ -191,8 +186,8 @@ def autosave(request: HttpRequest, report_id: int) -> HttpResponse:
     the new version; 400 with the field errors, 409 when the report may not be saved now
     (someone else saved it, or it has left the draft state). An expired session answers
     401 (`spip.middleware`): the page keeps the text and saves it after signing in again."""
-    report, _case = _report_for(request, report_id)
-    form = ReportDraftForm(request.POST)
+    report, _case = _report_for(request, report_id, drafting=True)
+    form = ReportDraftForm(request.POST, report=report)
     status = 200
     error = ""
     if not form.is_valid():
@@ -203,9 +198,7 @@ def autosave(request: HttpRequest, report_id: int) -> HttpResponse:
                 acting_user=request.user, report=report,
                 version=form.cleaned_data["version"], changes=form.changes(),
             )  # fmt: skip
-        except ConcurrentEdit as conflict:
-            status, error = 409, str(conflict.message)
-        except SpipError as refused:
+        except SpipError as refused:  # someone else saved, or no longer a draft
             status, error = 409, str(refused.message)
     return render(
         request,
@@ -225,54 +218,59 @@ def session_token(request: HttpRequest) -> JsonResponse:
 
 @require_http_methods(["GET", "POST"])
 def preview(request: HttpRequest, report_id: int) -> HttpResponse:
-    """The report as PDF, marked "PROJET" on every page. From the editing form (POST), what
-    is typed is saved first."""
-    report, case = _report_for(request, report_id)
+    """The report as PDF, marked "PROJET" on every page. From the editing form (POST), it
+    shows what is typed, without saving it (the autosave does)."""
+    report, case = _report_for(request, report_id, drafting=request.method == "POST")
+    typed = None
     if request.method == "POST":
-        response = _save_from_form(request, report, case)
-        if response is not None:
-            return response
+        form = ReportDraftForm(request.POST, report=report)
+        if not form.is_valid():
+            context = _detail_context(report, case, request, form=form)
+            return render(request, "reporting/detail.html", context, status=409)
+        typed = form.changes()
     try:
-        data = services.report_preview(acting_user=request.user, report=report)
+        data = services.report_preview(acting_user=request.user, report=report, typed=typed)
     except SpipError:
         return redirect("reporting:detail", report_id=report.pk)
     return _pdf_response(data, f"projet-rapport-{report.pk}.pdf")
 
 
-def _save_from_form(request: HttpRequest, report: Report, case: Case) -> HttpResponse | None:
-    """Save the editing form posted with an action button; the page with its errors when
-    it cannot be saved (nothing typed is lost), None when saved."""
-    form = ReportDraftForm(request.POST)
+def _save_from_form(
+    request: HttpRequest, report: Report, case: Case
+) -> tuple[Report | None, HttpResponse | None]:
+    """Save the editing form posted with a button: (the saved report, None), or (None, the
+    page with its errors) when it cannot be saved — nothing typed is lost."""
+    form = ReportDraftForm(request.POST, report=report)
     if form.is_valid():
         try:
-            services.report_save(
+            saved = services.report_save(
                 acting_user=request.user, report=report,
                 version=form.cleaned_data["version"], changes=form.changes(),
             )  # fmt: skip
-            return None
+            return saved, None
         except SpipError as error:
             apply_domain_error(form, error)
-    return render(request, "reporting/detail.html",
-                  _detail_context(report, case, request, form=form), status=409)  # fmt: skip
+    context = _detail_context(report, case, request, form=form)
+    return None, render(request, "reporting/detail.html", context, status=409)
 
 
 @require_POST
 def submit(request: HttpRequest, report_id: int) -> HttpResponse:
-    """Save what is typed, then send the report to the directors."""
-    report, case = _report_for(request, report_id)
-    response = _save_from_form(request, report, case)
-    if response is not None:
-        return response
-    report.refresh_from_db()
-    form = ReportDraftForm.for_report(report, request.POST.copy())
-    form.data["version"] = str(report.version)
+    """Save what is typed, then send that version to the directors."""
+    report, case = _report_for(request, report_id, drafting=True)
+    saved, refused = _save_from_form(request, report, case)
+    if refused is not None:
+        return refused
     try:
-        services.report_submit(acting_user=request.user, report=report, version=report.version)
+        services.report_submit(acting_user=request.user, report=saved, version=saved.version)
     except SpipError as error:
+        data = request.POST.copy()
+        data["version"] = str(saved.version)
+        form = ReportDraftForm(data, report=saved)
         form.is_valid()
         apply_domain_error(form, error)
         return render(request, "reporting/detail.html",
-                      _detail_context(report, case, request, form=form))  # fmt: skip
+                      _detail_context(saved, case, request, form=form))  # fmt: skip
     messages.success(request, _("The report was sent to the director for validation."))
     return redirect("reporting:detail", report_id=report.pk)
 
@@ -310,6 +308,9 @@ def return_to_author(request: HttpRequest, report_id: int) -> HttpResponse:
                 version=form.cleaned_data["version"], comment=form.cleaned_data["comment"],
             )  # fmt: skip
         except SpipError as error:
+            if error.field != "comment":  # decided meanwhile: the page shows the state
+                messages.error(request, str(error.message))
+                return redirect("reporting:detail", report_id=report.pk)
             apply_domain_error(form, error)
         else:
             messages.success(request, _("The report was returned to its author."))
@@ -350,6 +351,6 @@ def download(request: HttpRequest, report_id: int) -> HttpResponse:
             raise Http404
     try:
         data = services.report_file(acting_user=request.user, report=report)
-    except services.IntegrityError as error:
+    except services.DocumentUnavailable as error:
         return render(request, "reporting/integrity.html", {"message": error.message}, status=503)
     return _pdf_response(data, f"rapport-{report.pk}.pdf", download=True)

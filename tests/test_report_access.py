@@ -20,15 +20,17 @@ from tests.test_permission_matrix import ROLES
 pytestmark = pytest.mark.django_db
 
 D = "director"  # write access, and the director's role
+T = "drafter"  # write access, and writes the draft: its author or an adviser (not a director)
 
 # url name, which report (or the case), needed access, method, data, status on success
 PAGES = [
     ("reporting:new", "case", W, "GET", {}, 200),
     ("reporting:detail", "draft", W, "GET", {}, 200),
-    ("reporting:detail", "draft", W, "POST", {}, 409),  # empty form: errors, nothing saved
-    ("reporting:autosave", "draft", W, "POST", {}, 400),
+    ("reporting:detail", "draft", T, "POST", {}, 409),  # empty form: errors, nothing saved
+    ("reporting:autosave", "draft", T, "POST", {}, 400),
     ("reporting:preview", "draft", W, "GET", {}, 200),
-    ("reporting:submit", "draft", W, "POST", {}, 409),
+    ("reporting:preview", "draft", T, "POST", {}, 409),
+    ("reporting:submit", "draft", T, "POST", {}, 409),
     ("reporting:retry", "draft", W, "POST", {}, 302),  # not failed: a message, nothing done
     ("reporting:validate", "submitted", D, "POST", {}, 302),  # no version: nothing done
     ("reporting:return", "submitted", D, "POST", {}, 200),  # no comment: the form again
@@ -63,7 +65,9 @@ def reports(world, cases) -> dict[str, dict[str, Report]]:
     for situation, case in cases.cases.items():
         common = {"case": case, "measure": cases.measures[situation], "kind": Kind.SITUATION,
                   "court": case.branch.court, "author": case.adviser}  # fmt: skip
-        issued = Report.objects.create(**common, status=Report.Status.VALIDATED)
+        director = world.director if case.branch == world.branch else world.other_director
+        issued = Report.objects.create(**common, status=Report.Status.VALIDATED,
+                                       validator=director, validated_at=timezone.now())  # fmt: skip
         data = b"%PDF-1.7 rapport"
         name = default_storage.save("reports/test.pdf", ContentFile(data))
         Report.objects.filter(pk=issued.pk).update(
@@ -88,6 +92,8 @@ def _expected(access: str, needed: str, role: str, url_name: str, situation: str
     if access != W:
         return 403
     if needed == D and "director" not in role:
+        return 403
+    if needed == T and "director" in role:
         return 403
     return 200
 

@@ -154,8 +154,16 @@ def test_annual_report_is_due_on_the_anniversary_of_a_long_measure(world, cases)
     assert rules.due_date(Kind.ANNUAL, cases.own, measure, dt.date(2026, 12, 10)) == dt.date(
         2026, 12, 11
     )
+    # The day after, with no report yet, it is overdue — it does not move to next year.
     assert rules.due_date(Kind.ANNUAL, cases.own, measure, dt.date(2026, 12, 12)) == dt.date(
+        2026, 12, 11
+    )
+    assert rules.due_date(Kind.ANNUAL, cases.own, measure, dt.date(2027, 11, 20)) == dt.date(
         2027, 12, 11
+    )
+    # Early in the first year: the first anniversary.
+    assert rules.due_date(Kind.ANNUAL, cases.own, measure, dt.date(2026, 2, 1)) == dt.date(
+        2026, 12, 11
     )
 
 
@@ -217,11 +225,11 @@ def test_autosave_with_an_expired_session_answers_401_then_saves_after_sign_in(
 def test_a_section_too_long_is_refused_next_to_the_field(client_for, world, cases):
     report = _draft(world, cases)
     data = {name: getattr(report, name) for name in services.DRAFT_FIELDS}
-    data |= {"court": report.court_id, "analysis": "x" * 20_001, "version": report.version}
+    data |= {"court": report.court_id, "analysis": "x" * 50_001, "version": report.version}
     response = client_for(world.adviser).post(reverse("reporting:detail", args=[report.pk]), data)
     assert response.status_code == 409
     page = response.content.decode()
-    assert "20000 caractères" in page or "20 000 caractères" in page
+    assert "50000 caractères" in page or "50 000 caractères" in page
     assert "x" * 200 in page  # what was typed is still in the form
 
 
@@ -509,7 +517,7 @@ def _many_issued(world, cases, count):
         report = Report.objects.create(
             case=case, measure=cases.measures["own"], kind=Kind.SITUATION,
             court=world.branch.court, author=world.adviser, status=Report.Status.VALIDATED,
-            validator=world.director,
+            validator=world.director, validated_at=timezone.now(),
         )  # fmt: skip
         Report.objects.filter(pk=report.pk).update(
             status=Report.Status.ISSUED, pdf=f"reports/{n}.pdf", sha256="0" * 64,
@@ -588,3 +596,77 @@ def test_history_keeps_the_workflow_not_every_keystroke(world, cases):
 
 
 _unused = (IntegrityError, InternalError, ConcurrentEdit)
+
+
+# --- Who writes, where it goes, what fails ----------------------------------------------------
+
+
+def test_a_director_reads_an_advisers_draft_but_does_not_write_it(client_for, world, cases):
+    report = _draft(world, cases)
+    with pytest.raises(NotAllowed):
+        _complete(report, world.director)
+    page = client_for(world.director).get(reverse("reporting:detail", args=[report.pk]))
+    assert page.status_code == 200 and 'id="report-form"' not in page.content.decode()
+    assert 'id="report-sections"' in page.content.decode()
+
+
+def test_a_report_goes_only_to_the_persons_court_or_the_sentencing_court(world, cases):
+    report = _draft(world, cases)
+    elsewhere = factories.CourtFactory()
+    with pytest.raises(SpipError) as refused:
+        _complete(report, world.adviser, court=elsewhere)
+    assert refused.value.field == "court"
+    assert services.allowed_courts(report) == [world.branch.court_id]
+
+
+def test_a_storage_failure_leaves_issuing_failed_and_no_file(world, cases, monkeypatch):
+    from django.core.files.storage import default_storage
+
+    report = _validated(world, cases)
+    calls = []
+
+    def full(name, content, *args, **kwargs):
+        calls.append(name)
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(default_storage, "save", full)
+    assert services.report_issue(report_id=report.pk) is False
+    report.refresh_from_db()
+    assert calls and report.status == Report.Status.FAILED and report.issue_error == "OSError"
+    monkeypatch.undo()
+    assert services.report_issue(report_id=report.pk) is True
+
+
+def test_a_missing_file_answers_a_page_not_a_500(client_for, world, cases):
+    report = _issued(world, cases)
+    report.pdf.storage.delete(report.pdf.name)
+    response = client_for(world.clerk).get(reverse("reporting:download", args=[report.pk]))
+    assert response.status_code == 503
+    assert "introuvable" in response.content.decode()
+
+
+def test_preview_from_the_form_shows_what_is_typed_without_saving(client_for, world, cases):
+    report = _draft(world, cases)
+    data = {name: getattr(report, name) for name in services.DRAFT_FIELDS}
+    data |= {"court": report.court_id, "version": report.version,
+             "analysis": "Analyse pas encore enregistrée"}  # fmt: skip
+    response = client_for(world.adviser).post(reverse("reporting:preview", args=[report.pk]), data)
+    assert response.status_code == 200
+    assert "Analyse pas encore enregistrée" in pdf_text(response.content)
+    report.refresh_from_db()
+    assert report.version == 1 and report.analysis == ""
+
+
+def test_an_incident_reported_to_the_judge_calls_for_an_incident_report(world, cases):
+    Incident.objects.create(
+        measure=cases.measures["own"], occurred_on=TODAY - dt.timedelta(days=3),
+        description="Nouvelle infraction", response=Incident.Response.REPORT,
+        recorded_by=world.adviser,
+    )  # fmt: skip
+    due = [e for e in selectors.reports_due(world.adviser, TODAY) if e.kind == Kind.INCIDENT]
+    assert [(e.case.pk, e.due_date, e.overdue) for e in due] == [
+        (cases.own.pk, TODAY - dt.timedelta(days=3), True)
+    ]
+    _draft(world, cases, kind=Kind.INCIDENT)
+    due = [e for e in selectors.reports_due(world.adviser, TODAY) if e.kind == Kind.INCIDENT]
+    assert due == []

@@ -6,14 +6,15 @@
 //   the session is back (checked every few seconds and when the window gets the focus) the
 //   form is posted again with a fresh CSRF token (signing in renews it);
 // - 403 after a sign-in elsewhere is the old CSRF token: renewed once, then posted again.
+// The buttons (save, preview, submit) post the whole form: the session is checked first,
+// so that an expired one never swallows the text on the way to the sign-in page.
 (function () {
   "use strict";
   var PROBE_EVERY_MS = 4000;
   var probing = null;
-  var dirty = false;
+  var typed = 0; // inputs so far
+  var savedUpTo = 0; // inputs that the last successful save carried
 
-  // The form of an element, or of the request an htmx event is about (the status line the
-  // answer goes to is inside the form).
   function autosaveForm(element) {
     return element && element.closest ? element.closest("form[data-autosave]") : null;
   }
@@ -22,12 +23,14 @@
     return document.querySelector("[data-session-expired]");
   }
 
-  function repost(form) {
-    htmx.trigger(form, "input");
+  function statusLine(text) {
+    var line = document.getElementById("autosave-status");
+    if (line) line.textContent = text;
   }
 
-  function probe(form) {
-    fetch(form.dataset.sessionUrl, {
+  // The session's state: a fresh CSRF token when signed in, null otherwise.
+  function sessionToken(form) {
+    return fetch(form.dataset.sessionUrl, {
       credentials: "same-origin",
       cache: "no-store",
       headers: { "HX-Request": "true" },
@@ -36,48 +39,65 @@
         return response.status === 200 ? response.json() : null;
       })
       .then(function (body) {
-        if (!body) return;
+        if (!body) return null;
         form.querySelectorAll("input[name=csrfmiddlewaretoken]").forEach(function (input) {
           input.value = body.token;
         });
-        clearInterval(probing);
-        probing = null;
-        notice().hidden = true;
-        repost(form);
+        return body.token;
       })
-      .catch(function () {});
+      .catch(function () {
+        return null;
+      });
   }
 
-  function statusLine(text) {
-    var line = document.getElementById("autosave-status");
-    if (line) line.textContent = text;
+  function probe(form) {
+    sessionToken(form).then(function (token) {
+      if (!token) return;
+      clearInterval(probing);
+      probing = null;
+      notice().hidden = true;
+      htmx.trigger(form, "input"); // post what is on screen again
+    });
   }
 
   function sessionLost(form) {
     notice().hidden = false;
     statusLine(form.dataset.unsavedMessage);
     if (!probing) {
-      probing = setInterval(function () { probe(form); }, PROBE_EVERY_MS);
+      probing = setInterval(function () {
+        probe(form);
+      }, PROBE_EVERY_MS);
     }
   }
 
   document.addEventListener("input", function (event) {
-    if (autosaveForm(event.target)) dirty = true;
+    if (autosaveForm(event.target)) typed += 1;
   });
 
-  // Leaving with a button (save, submit): the form carries everything typed, so a pending
-  // autosave must not race it.
+  // A button: check the session, then post (the same tab leaves the page: no autosave may
+  // race it; a preview opens in another tab and the page stays).
   document.addEventListener("submit", function (event) {
     var form = autosaveForm(event.target);
     if (!form) return;
-    dirty = false;
-    form.dataset.leaving = "yes";
-    setTimeout(function () { form.dataset.leaving = ""; }, 5000);  // e.g. a preview tab
-  });
-
-  document.addEventListener("htmx:beforeRequest", function (event) {
-    var form = autosaveForm(event.detail.elt);
-    if (form && form.dataset.leaving) event.preventDefault();
+    var submitter = event.submitter || null;
+    if (form.dataset.sessionChecked) {
+      form.dataset.sessionChecked = "";
+      var leaves = !(submitter && submitter.formTarget === "_blank");
+      if (leaves) {
+        savedUpTo = typed;
+        form.dataset.leaving = "yes";
+      }
+      return;
+    }
+    event.preventDefault();
+    sessionToken(form).then(function (token) {
+      if (!token) {
+        sessionLost(form);
+        return;
+      }
+      form.dataset.sessionChecked = "yes";
+      form.requestSubmit(submitter);
+    });
   });
 
   window.addEventListener("focus", function () {
@@ -86,10 +106,21 @@
   });
 
   window.addEventListener("beforeunload", function (event) {
-    if (dirty) {
+    var form = document.querySelector("form[data-autosave]");
+    if (form && !form.dataset.leaving && typed > savedUpTo) {
       event.preventDefault();
       event.returnValue = "";
     }
+  });
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var form = autosaveForm(event.detail.elt);
+    if (!form) return;
+    if (form.dataset.leaving) {
+      event.preventDefault();
+      return;
+    }
+    form.dataset.sending = String(typed);
   });
 
   document.addEventListener("htmx:beforeSwap", function (event) {
@@ -97,7 +128,7 @@
     if (!form) return;
     var status = event.detail.xhr.status;
     if (status === 200) {
-      dirty = false;
+      savedUpTo = Math.max(savedUpTo, Number(form.dataset.sending || 0));
       form.dataset.tokenRenewed = "";
     } else if (status === 400 || status === 409) {
       event.detail.shouldSwap = true;
