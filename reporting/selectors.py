@@ -86,6 +86,7 @@ def reports_due(user: User, today: date) -> list[DueReport]:
     called for by an incident — two queries."""
     horizon = today + timedelta(days=DUE_HORIZON_DAYS)
     oldest = today - timedelta(days=OVERDUE_SHOWN_DAYS)
+    margin = timedelta(days=4)
 
     def started(kind: str, **extra: Any) -> Exists:
         return Exists(Report.objects.filter(kind=kind, **extra))
@@ -95,8 +96,15 @@ def reports_due(user: User, today: date) -> list[DueReport]:
         .filter(case__in=own_cases(user, today=today).filter(closed_on__isnull=True).values("pk"))
         .filter(
             # End within the window (+1 month), a young case (evaluation), or a long measure.
-            Q(end_date__range=(add_months(oldest, 1), add_months(horizon, 1)))
-            | Q(case__opened_on__range=(add_months(oldest, -3), add_months(horizon, -3)))
+            # (a few days of margin: month arithmetic clamps to the month's end; the exact
+            # window is checked below)
+            Q(end_date__range=(add_months(oldest, 1) - margin, add_months(horizon, 1) + margin))
+            | Q(
+                case__opened_on__range=(
+                    add_months(oldest, -3) - margin,
+                    add_months(horizon, -3) + margin,
+                )
+            )
             | Q(end_date__gt=today + timedelta(days=365))
         )
         .select_related("case__person")

@@ -173,6 +173,20 @@ def report_save(
     return report
 
 
+@transaction.atomic
+def report_discard(*, acting_user: User, report: Report, version: int) -> None:
+    """Delete a draft that was never submitted (a report started by mistake, or twice).
+    Once submitted, a report stays: returned, it is corrected; issued, it is kept."""
+    _require_drafter(acting_user, report)
+    current = _locked(report)
+    if current.status != Report.Status.DRAFT or current.submitted_at is not None:
+        raise SpipError(_("Only a draft that was never submitted can be deleted."))
+    _check_version(current, version)
+    access_log_record(acting_user=acting_user, action=AccessLog.Action.CHANGE, obj=current,
+                      reason=_("draft deleted"))  # fmt: skip
+    current.delete()
+
+
 def report_preview(
     *, acting_user: User, report: Report, typed: dict[str, Any] | None = None
 ) -> bytes:

@@ -16,6 +16,7 @@ urlpatterns = [
     path("reports/<int:report_id>/validate/", views.validate, name="validate"),
     path("reports/<int:report_id>/return/", views.return_to_author, name="return"),
     path("reports/<int:report_id>/retry/", views.retry, name="retry"),
+    path("reports/<int:report_id>/delete/", views.discard, name="discard"),
     path("reports/<int:report_id>/pdf/", views.download, name="download"),
     path("clerk/reports/", views.clerk_inbox, name="inbox"),
 ]

@@ -155,6 +155,8 @@ def _detail_context(report: Report, case: Case, request: HttpRequest, **extra: A
         "can_validate": is_director and report.status == Report.Status.SUBMITTED
         and report.author_id != user.pk,
         "can_retry": report.status == Report.Status.FAILED,
+        "can_discard": report.editable and report.submitted_at is None
+        and services.may_draft(user, report),
         "history": list(report.history.order_by("-pgh_created_at")[:20]),
     }  # fmt: skip
     if context["editing"] and "form" not in extra:
@@ -272,6 +274,24 @@ def submit(request: HttpRequest, report_id: int) -> HttpResponse:
         return render(request, "reporting/detail.html",
                       _detail_context(saved, case, request, form=form))  # fmt: skip
     messages.success(request, _("The report was sent to the director for validation."))
+    return redirect("reporting:detail", report_id=report.pk)
+
+
+@require_POST
+def discard(request: HttpRequest, report_id: int) -> HttpResponse:
+    """Delete a draft never submitted (the page asks for confirmation first)."""
+    report, case = _report_for(request, report_id, drafting=True)
+    form = VersionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.report_discard(
+                acting_user=request.user, report=report, version=form.cleaned_data["version"]
+            )
+        except SpipError as error:
+            messages.error(request, str(error.message))
+        else:
+            messages.success(request, _("The draft was deleted."))
+            return redirect("cases:detail", case_id=case.pk)
     return redirect("reporting:detail", report_id=report.pk)
 
 

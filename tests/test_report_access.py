@@ -32,6 +32,7 @@ PAGES = [
     ("reporting:preview", "draft", T, "POST", {}, 409),
     ("reporting:submit", "draft", T, "POST", {}, 409),
     ("reporting:retry", "draft", W, "POST", {}, 302),  # not failed: a message, nothing done
+    ("reporting:discard", "draft", T, "POST", {}, 302),  # no version: nothing deleted
     ("reporting:validate", "submitted", D, "POST", {}, 302),  # no version: nothing done
     ("reporting:return", "submitted", D, "POST", {}, 200),  # no comment: the form again
     ("reporting:download", "issued", W, "GET", {}, 200),

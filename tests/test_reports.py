@@ -670,3 +670,20 @@ def test_an_incident_reported_to_the_judge_calls_for_an_incident_report(world, c
     _draft(world, cases, kind=Kind.INCIDENT)
     due = [e for e in selectors.reports_due(world.adviser, TODAY) if e.kind == Kind.INCIDENT]
     assert due == []
+
+
+def test_a_draft_never_submitted_can_be_deleted_not_a_returned_one(client_for, world, cases):
+    client = client_for(world.adviser)
+    report = _draft(world, cases)
+    response = client.post(reverse("reporting:discard", args=[report.pk]),
+                           {"version": report.version})  # fmt: skip
+    assert response.url == reverse("cases:detail", args=[cases.own.pk])
+    assert not Report.objects.filter(pk=report.pk).exists()
+    assert AccessLog.objects.filter(object_id=str(report.pk), reason="brouillon supprimé").exists()
+    report = _complete(_draft(world, cases), world.adviser)
+    report = services.report_submit(acting_user=world.adviser, report=report,
+                                    version=report.version)  # fmt: skip
+    report = services.report_return(acting_user=world.director, report=report,
+                                    version=report.version, comment="À revoir")  # fmt: skip
+    client.post(reverse("reporting:discard", args=[report.pk]), {"version": report.version})
+    assert Report.objects.filter(pk=report.pk).exists()
