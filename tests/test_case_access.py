@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from spip.models import AccessLog
-from tests.test_permission_matrix import ROLES
+from tests.test_permission_matrix import ROLES, role_failures
 
 pytestmark = pytest.mark.django_db
 
@@ -89,23 +89,17 @@ def _kwargs(cases, situation: str, target: str) -> dict[str, int]:
 def test_case_page_matrix(client, world, cases, page, situation):
     url_name, target, needed, method, data, success = page
     url = reverse(url_name, kwargs=_kwargs(cases, situation, target))
-    users = world.users_by_role()
-    failures = []
-    for role in ROLES:
-        client.logout()
+
+    def expected(role: str) -> int:
         if role == "anonymous":
-            expected = 302
-        else:
-            client.force_login(users[role])
-            expected = status_for(ACCESS[situation][role], needed, role=role,
-                                  director_only=url_name in DIRECTOR_ONLY)  # fmt: skip
-            if expected == 200:
-                expected = success
-            if url_name == "cases:assessment_detail" and ACCESS[situation][role] == R:
-                expected = 302  # to the case file, which asks for the reason
-        response = client.get(url) if method == "GET" else client.post(url, data)
-        if response.status_code != expected:
-            failures.append(f"{role}: {response.status_code} (expected {expected})")
+            return 302
+        status = status_for(ACCESS[situation][role], needed, role=role,
+                            director_only=url_name in DIRECTOR_ONLY)  # fmt: skip
+        if url_name == "cases:assessment_detail" and ACCESS[situation][role] == R:
+            return 302  # to the case file, which asks for the reason
+        return success if status == 200 else status
+
+    failures = role_failures(client, world, method, url, data, expected)
     assert not failures, f"{situation} {method} {url}: " + "; ".join(failures)
 
 

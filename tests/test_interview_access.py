@@ -13,7 +13,7 @@ from django.utils import timezone
 from interviews.models import Interview
 from interviews.services import paris_datetime
 from tests.test_case_access import ACCESS, F, I, N, R, W
-from tests.test_permission_matrix import ROLES
+from tests.test_permission_matrix import ROLES, role_failures
 
 pytestmark = pytest.mark.django_db
 
@@ -80,27 +80,23 @@ def test_interview_page_matrix(client, world, cases, interviews, page, situation
         url = reverse(url_name, kwargs={"case_id": cases.cases[situation].pk})
     else:
         url = reverse(url_name, kwargs={"interview_id": interviews[situation].pk})
-    users = world.users_by_role()
-    failures = []
-    for role in ROLES:
-        client.logout()
+
+    def expected(role: str) -> int:
         if role == "anonymous":
-            expected = 302
-        else:
-            client.force_login(users[role])
-            expected = _expected(ACCESS[situation][role], needed, role)
-            if expected == 200:
-                expected = success
-            if url_name == "interviews:detail" and ACCESS[situation][role] == R:
-                expected = 302  # to the case file, which asks for the reason first
-        response = client.get(url) if method == "GET" else client.post(url, data)
-        if response.status_code != expected:
-            failures.append(f"{role}: {response.status_code} (expected {expected})")
+            return 302
+        status = _expected(ACCESS[situation][role], needed, role)
+        if url_name == "interviews:detail" and ACCESS[situation][role] == R:
+            return 302  # to the case file, which asks for the reason first
+        return success if status == 200 else status
+
+    def after(role: str, response) -> None:
         if response.status_code == 302 and role != "anonymous" and url_name.endswith("retry"):
             # put the claim back for the next role
             Interview.objects.filter(pk=interviews[situation].pk).update(
                 reminder=Interview.Reminder.CLAIMED
             )
+
+    failures = role_failures(client, world, method, url, data, expected, after)
     assert not failures, f"{situation} {method} {url}: " + "; ".join(failures)
 
 

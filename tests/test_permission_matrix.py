@@ -7,7 +7,9 @@ restricted, excluded).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -105,23 +107,33 @@ MATRIX = [
 ]
 
 
-@pytest.mark.parametrize("row", MATRIX, ids=lambda row: f"{row.method} {row.url_name}")
-def test_permission_matrix(client, world, row):
+def role_failures(
+    client, world, method: str, url: str, data: dict, expected: Callable[[str], int],
+    after: Callable[[str, Any], None] | None = None,
+) -> list[str]:  # fmt: skip
+    """Ask `url` as each role of the matrix (signed out for "anonymous"): the roles whose
+    answer is not `expected(role)`, described. `after(role, response)` may reset state."""
     users = world.users_by_role()
-    url = reverse(row.url_name, kwargs=row.kwargs)
     failures = []
     for role in ROLES:
         client.logout()
         if role != "anonymous":
             client.force_login(users[role])
+        wanted = expected(role)
         response = client.generic(
-            row.method,
-            url,
-            data=_encode(row.data),
-            content_type="application/x-www-form-urlencoded",
+            method, url, data=_encode(data), content_type="application/x-www-form-urlencoded"
         )
-        if response.status_code != row.expected[role]:
-            failures.append(f"{role}: {response.status_code} (expected {row.expected[role]})")
+        if response.status_code != wanted:
+            failures.append(f"{role}: {response.status_code} (expected {wanted})")
+        if after is not None:
+            after(role, response)
+    return failures
+
+
+@pytest.mark.parametrize("row", MATRIX, ids=lambda row: f"{row.method} {row.url_name}")
+def test_permission_matrix(client, world, row):
+    url = reverse(row.url_name, kwargs=row.kwargs)
+    failures = role_failures(client, world, row.method, url, row.data, row.expected.__getitem__)
     assert not failures, f"{row.method} {url}: " + "; ".join(failures)
 
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from reporting.models import Kind, Report
 from tests.test_case_access import ACCESS, F, N, W
-from tests.test_permission_matrix import ROLES
+from tests.test_permission_matrix import ROLES, role_failures
 
 pytestmark = pytest.mark.django_db
 
@@ -50,14 +50,6 @@ LISTS = {
     "reporting:session": {role: 200 for role in ROLES if role != "anonymous"},
 }  # fmt: skip
 COVERED = {page[0] for page in PAGES} | set(LISTS)
-
-
-@pytest.fixture(autouse=True)
-def _private_files(settings, tmp_path):
-    settings.STORAGES = settings.STORAGES | {
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                    "OPTIONS": {"location": tmp_path}},
-    }  # fmt: skip
 
 
 @pytest.fixture
@@ -107,20 +99,14 @@ def test_report_page_matrix(client, world, cases, reports, page, situation):
         url = reverse(url_name, kwargs={"case_id": cases.cases[situation].pk})
     else:
         url = reverse(url_name, kwargs={"report_id": reports[situation][which].pk})
-    users = world.users_by_role()
-    failures = []
-    for role in ROLES:
-        client.logout()
+
+    def expected(role: str) -> int:
         if role == "anonymous":
-            expected = 302
-        else:
-            client.force_login(users[role])
-            expected = _expected(ACCESS[situation][role], needed, role, url_name, situation)
-            if expected == 200:
-                expected = success
-        response = client.generic(method, url, data) if method == "GET" else client.post(url, data)
-        if response.status_code != expected:
-            failures.append(f"{role}: {response.status_code} (expected {expected})")
+            return 302
+        status = _expected(ACCESS[situation][role], needed, role, url_name, situation)
+        return success if status == 200 else status
+
+    failures = role_failures(client, world, method, url, data, expected)
     assert not failures, f"{situation} {method} {url}: " + "; ".join(failures)
 
 

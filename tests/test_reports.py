@@ -33,14 +33,6 @@ pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 11, 30)
 
 
-@pytest.fixture(autouse=True)
-def _private_files(settings, tmp_path):
-    settings.STORAGES = settings.STORAGES | {
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                    "OPTIONS": {"location": tmp_path}},
-    }  # fmt: skip
-
-
 def _draft(world, cases, kind=Kind.END_OF_MEASURE, situation="own"):
     case = cases.cases[situation]
     return services.report_create(

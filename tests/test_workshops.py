@@ -21,14 +21,6 @@ from workshops.models import Attendance, Enrollment
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _private_files(settings, tmp_path):
-    settings.STORAGES = settings.STORAGES | {
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                    "OPTIONS": {"location": tmp_path}},
-    }  # fmt: skip
-
-
 def _open_case(world, name: str, adviser=None):
     from cases.models import IntensityLevel
 
