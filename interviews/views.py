@@ -39,7 +39,7 @@ from interviews.models import Interview
 from interviews.reminders import STALE_CLAIM
 from spip.exceptions import SpipError
 from spip.models import AccessLog, Role
-from spip.pdf import render_pdf
+from spip.pdf import pdf_response, render_pdf
 from spip.services import access_log_record
 
 
@@ -378,11 +378,7 @@ def convocation(request: HttpRequest, interview_id: int) -> HttpResponse:
             "today": timezone.localdate(),
         },
     )
-    response = HttpResponse(data, content_type="application/pdf")
-    # The file name carries the interview's id, never the person's name.
-    response["Content-Disposition"] = f'inline; filename="convocation-{interview.pk}.pdf"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return pdf_response(data, f"convocation-{interview.pk}.pdf")
 
 
 @require_POST

@@ -37,6 +37,7 @@ from reporting.forms import (
 from reporting.models import Report
 from spip.exceptions import SpipError
 from spip.models import AccessLog, Role
+from spip.pdf import pdf_response
 from spip.services import access_log_record
 
 INBOX_PAGE_SIZE = 50
@@ -60,15 +61,6 @@ def _report_for(
     if drafting and not services.may_draft(request.user, report):
         raise PermissionDenied
     return report, case
-
-
-def _pdf_response(data: bytes, name: str, *, download: bool = False) -> HttpResponse:
-    response = HttpResponse(data, content_type="application/pdf")
-    disposition = "attachment" if download else "inline"
-    # The file name carries the report's id, never the person's name.
-    response["Content-Disposition"] = f'{disposition}; filename="{name}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 # --- Lists ----------------------------------------------------------------------------------
@@ -147,16 +139,16 @@ def report_new(request: HttpRequest, case_id: int) -> HttpResponse:
 def _detail_context(report: Report, case: Case, request: HttpRequest, **extra: Any) -> dict:
     user = request.user
     is_director = user.role == Role.DIRECTOR
+    drafts = report.editable and services.may_draft(user, report)
     context = {
         "report": report,
         "case": case,
         "person": case.person,
-        "editing": report.editable and services.may_draft(user, report),
+        "editing": drafts,
         "can_validate": is_director and report.status == Report.Status.SUBMITTED
         and report.author_id != user.pk,
         "can_retry": report.status == Report.Status.FAILED,
-        "can_discard": report.editable and report.submitted_at is None
-        and services.may_draft(user, report),
+        "can_discard": drafts and report.submitted_at is None,
         "history": list(report.history.order_by("-pgh_created_at")[:20]),
     }  # fmt: skip
     if context["editing"] and "form" not in extra:
@@ -234,7 +226,7 @@ def preview(request: HttpRequest, report_id: int) -> HttpResponse:
         data = services.report_preview(acting_user=request.user, report=report, typed=typed)
     except SpipError:
         return redirect("reporting:detail", report_id=report.pk)
-    return _pdf_response(data, f"projet-rapport-{report.pk}.pdf")
+    return pdf_response(data, f"projet-rapport-{report.pk}.pdf")
 
 
 def _save_from_form(
@@ -373,4 +365,4 @@ def download(request: HttpRequest, report_id: int) -> HttpResponse:
         data = services.report_file(acting_user=request.user, report=report)
     except services.DocumentUnavailable as error:
         return render(request, "reporting/integrity.html", {"message": error.message}, status=503)
-    return _pdf_response(data, f"rapport-{report.pk}.pdf", download=True)
+    return pdf_response(data, f"rapport-{report.pk}.pdf", attachment=True)

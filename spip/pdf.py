@@ -16,6 +16,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.exceptions import SuspiciousFileOperation
+from django.http import HttpResponse
 from django.template.loader import render_to_string
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -78,3 +79,13 @@ def render_pdf(template_name: str, context: dict[str, Any]) -> bytes:
 
     The context may set `draft=True`: every page then carries the word "PROJET"."""
     return html_to_pdf(render_html(template_name, context))
+
+
+def pdf_response(data: bytes, filename: str, *, attachment: bool = False) -> HttpResponse:
+    """A generated PDF as a private, uncached answer. `filename` names the document by its
+    id, never by the person."""
+    response = HttpResponse(data, content_type="application/pdf")
+    disposition = "attachment" if attachment else "inline"
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
