@@ -35,7 +35,7 @@ from cases.services import DomainErrors
 from reporting import prefill, rules
 from reporting.models import Kind, Report
 from spip.exceptions import ConcurrentEdit, NotAllowed, SpipError
-from spip.models import AccessLog, Court, Role, User
+from spip.models import AccessLog, Role, User
 from spip.pdf import html_to_pdf, render_html
 from spip.services import access_log_record, notification_send
 
@@ -465,15 +465,9 @@ def report_file(*, acting_user: User, report: Report) -> bytes:
 
 def clerk_report(user: User, report_id: int) -> Report:
     """An issued report addressed to the clerk's court; anything else does not exist."""
-    report = (
-        Report.objects.filter(pk=report_id, status=Report.Status.ISSUED, court_id=user.court_id)
-        .exclude(court__isnull=True)
-        .first()
-    )
+    report = Report.objects.filter(
+        pk=report_id, status=Report.Status.ISSUED, court_id=user.court_id
+    ).first()
     if user.role != Role.CLERK or report is None:
         raise Report.DoesNotExist
     return report
-
-
-def courts() -> list[Court]:
-    return list(Court.objects.order_by("name"))

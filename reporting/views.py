@@ -50,13 +50,13 @@ def _report_for(
     see the case but not its reports (secretaries, colleagues) and, for the drafting
     actions, to those who do not write the draft (`services.may_draft`)."""
     _case_roles_only(request)
-    found = get_object_or_404(Report.objects.only("id", "case_id"), pk=report_id)
-    case, access = case_for_user(request.user, found.case_id, Access.IDENTITY)
+    report = get_object_or_404(
+        Report.objects.select_related("measure__court", "court", "author", "validator"),
+        pk=report_id,
+    )
+    case, access = case_for_user(request.user, report.case_id, Access.IDENTITY)
     if access < Access.WRITE:
         raise PermissionDenied
-    report = Report.objects.select_related("measure__court", "court", "author", "validator").get(
-        pk=found.pk
-    )
     report.case = case
     if drafting and not services.may_draft(request.user, report):
         raise PermissionDenied
@@ -133,7 +133,8 @@ def report_new(request: HttpRequest, case_id: int) -> HttpResponse:
             apply_domain_error(form, error)
         else:
             return redirect("reporting:detail", report_id=report.pk)
-    return render(request, "reporting/new.html", {"form": form, "case": case})
+    context = {"form": form, "case": case, "has_measures": measures.exists()}
+    return render(request, "reporting/new.html", context)
 
 
 def _detail_context(report: Report, case: Case, request: HttpRequest, **extra: Any) -> dict:

@@ -10,7 +10,7 @@ import io
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, InternalError, transaction
+from django.db import transaction
 from django.db.utils import DatabaseError
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +23,7 @@ from interviews.services import paris_datetime
 from reporting import selectors, services
 from reporting.models import Kind, Proposal, Report
 from spip import pdf as spip_pdf
-from spip.exceptions import ConcurrentEdit, NotAllowed, SpipError
+from spip.exceptions import NotAllowed, SpipError
 from spip.models import AccessLog, Notification
 from tests import factories
 from tests.pdfs import pdf_metadata, pdf_pages, pdf_text
@@ -536,7 +536,7 @@ def _many_submitted(world, cases, count):
     ],
 )
 def test_list_query_count_does_not_grow_with_its_length(
-    client_for, world, cases, django_assert_max_num_queries, url_name, who, make
+    client_for, world, cases, url_name, who, make
 ):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -585,9 +585,6 @@ def test_history_keeps_the_workflow_not_every_keystroke(world, cases):
     report = services.report_submit(acting_user=world.adviser, report=report,
                                     version=report.version)  # fmt: skip
     assert report.history.order_by("-pgh_id").first().status == Report.Status.SUBMITTED
-
-
-_unused = (IntegrityError, InternalError, ConcurrentEdit)
 
 
 # --- Who writes, where it goes, what fails ----------------------------------------------------
@@ -679,3 +676,20 @@ def test_a_draft_never_submitted_can_be_deleted_not_a_returned_one(client_for, w
                                     version=report.version, comment="À revoir")  # fmt: skip
     client.post(reverse("reporting:discard", args=[report.pk]), {"version": report.version})
     assert Report.objects.filter(pk=report.pk).exists()
+
+
+def test_a_case_without_a_measure_says_so_instead_of_an_empty_form(client_for, world, cases):
+    from cases.models import IntensityLevel
+
+    case = case_services.case_open(
+        acting_user=world.director, branch=world.branch, adviser=world.adviser,
+        opened_on=dt.date(2026, 11, 2), intensity=IntensityLevel.objects.get(code="standard"),
+        intensity_reason="évaluation",
+        person_data={"birth_name": "Roux", "first_names": "Léa", "sex": "F",
+                     "birth_date": dt.date(1995, 3, 4)},
+    )  # fmt: skip
+    client = client_for(world.adviser)
+    page = client.get(reverse("reporting:new", args=[case.pk])).content.decode()
+    assert "pas encore de mesure" in page and 'id="report-new"' not in page
+    response = client.post(reverse("reporting:new", args=[case.pk]), {"kind": "situation"})
+    assert response.status_code == 200 and not Report.objects.filter(case=case).exists()

@@ -14,9 +14,10 @@ from django.core.management import call_command
 from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from cases.allocation import running_measures
-from cases.models import Case
+from cases.models import Case, Measure
 from cases.reference import load_reference_data
 from reporting import services
 from reporting.models import Kind, Report
@@ -70,14 +71,15 @@ def test_reports_in_every_state_and_some_issued_for_greffier(demo):
 
 def test_the_demo_journey_from_conseiller_to_greffier(demo):
     conseiller = User.objects.get(username="conseiller")
+    today = timezone.localdate()
     case = (
         Case.objects.filter(adviser=conseiller, closed_on__isnull=True)
-        .filter(measures__in=running_measures_of_demo())
+        .filter(measures__in=Measure.objects.filter(running_measures(today)))
         .exclude(reports__kind=Kind.END_OF_MEASURE)
         .order_by("pk")
         .first()
     )
-    measure = case.measures.filter(running_measures(_today())).order_by("start_date").first()
+    measure = case.measures.filter(running_measures(today)).order_by("start_date").first()
     client = Client()
     client.force_login(conseiller)
     response = client.post(reverse("reporting:new", args=[case.pk]),
@@ -112,15 +114,3 @@ def test_the_demo_journey_from_conseiller_to_greffier(demo):
     assert "Mesure exécutée sans incident." in pdf_text(download.content)
     assert AccessLog.objects.filter(user=greffier, action="download",
                                     object_id=str(report.pk)).exists()  # fmt: skip
-
-
-def _today():
-    from django.utils import timezone
-
-    return timezone.localdate()
-
-
-def running_measures_of_demo():
-    from cases.models import Measure
-
-    return Measure.objects.filter(running_measures(_today()))
