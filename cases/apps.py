@@ -7,8 +7,10 @@ class CasesConfig(AppConfig):
     verbose_name = _("Case files")
 
     def ready(self) -> None:
+        import cases.deadline_rules  # noqa: F401 (registers the rules)
+        from cases.alerts import home_panel, seed_deadlines
         from cases.demo import seed_cases
-        from spip import navigation
+        from spip import home, navigation
         from spip.demo import register
         from spip.models import Role
 
@@ -19,4 +21,9 @@ class CasesConfig(AppConfig):
         navigation.register(
             "cases:director_caseloads", _("Allocation"), roles=[Role.DIRECTOR], order=20
         )
+        navigation.register(
+            "cases:deadlines", _("Deadlines"), roles=[Role.ADVISER, Role.DIRECTOR], order=11
+        )
+        home.register("deadlines", home_panel)
         register(seed_cases)
+        register(seed_deadlines, order=1000)  # after every app's demo data

@@ -39,7 +39,7 @@ from django.db import transaction
 from django.db.models import Max, Prefetch
 from django.utils import timezone
 
-from cases import services
+from cases import deadlines, services
 from cases.legal import (
     CONTROL_MEASURE_KINDS,
     CourseKind,
@@ -744,8 +744,16 @@ def _proofs(rng: random.Random, obligation: Any, adviser: User, today: date) -> 
 # --- Seeding ------------------------------------------------------------------------------
 
 
+def seed_cases(**context: Any) -> None:
+    """Add the demo people and their files that are not there yet (see the module doc).
+    Their deadlines are swept once, after every app's demo data (`cases.alerts`), rather
+    than recomputed after each change."""
+    with deadlines.recompute_deferred():
+        _seed_cases(**context)
+
+
 @transaction.atomic
-def seed_cases(
+def _seed_cases(
     *,
     department: Any,
     branches: dict[str, Branch],
@@ -753,7 +761,6 @@ def seed_cases(
     stdout: Any,
     **_: Any,
 ) -> None:
-    """Add the demo people and their files that are not there yet (see the module doc)."""
     # Transactional tests empty the reference tables the migration filled; the demo needs
     # them, but must not overwrite what an administrator changed since.
     if not (ObligationType.objects.exists() and IntensityLevel.objects.exists()):

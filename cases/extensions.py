@@ -5,11 +5,15 @@ file and a function that builds its context in a fixed number of queries. The fu
 return timeline entries, which join the case's timeline. Sections marked `identity=True` are
 also shown on the identity-and-agenda page that secretaries see; their function receives the
 viewer's access and must leave out whatever that access does not allow.
+
+Hooks let those apps act on case events in the same transaction: a transfer, a closing, and
+the retention purge (`register_purge_hook`, see `cases.retention`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -93,3 +97,26 @@ def register_close_hook(hook: CloseHook) -> None:
 def case_closed(case: Case, acting_user: User) -> None:
     for hook in _close_hooks:
         hook(case, acting_user)
+
+
+# --- Retention purge ----------------------------------------------------------------------------
+
+PurgeHook = Callable[[list[int]], Mapping[str, int]]
+_purge_hooks: list[PurgeHook] = []
+
+
+def register_purge_hook(hook: PurgeHook) -> None:
+    """`hook(case_ids)` runs inside the transaction in which the retention purge
+    (`cases.retention`) anonymises a batch of cases past their retention period, after the
+    case's own tables: it deletes or anonymises what its app holds about those cases (change
+    history and stored files included) and returns how many rows of each kind it changed,
+    by a key such as "interviews_anonymised" — counts only, never ids or names."""
+    if hook not in _purge_hooks:
+        _purge_hooks.append(hook)
+
+
+def cases_purged(case_ids: list[int]) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    for hook in _purge_hooks:
+        counts.update(hook(case_ids))
+    return counts

@@ -387,3 +387,12 @@ class MeasureUpdateForm(VersionedForm, MeasureForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["kind"].disabled = True
+
+
+class SnoozeForm(DsfrBaseForm):
+    until = date_field(_("Put off until"))
+    reason = forms.CharField(
+        label=_("Reason"), max_length=300,
+        help_text=_("Why this deadline can wait; the branch's directors see it."),
+    )  # fmt: skip
+    next = forms.CharField(required=False, widget=forms.HiddenInput)

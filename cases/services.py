@@ -21,7 +21,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from cases import legal
+from cases import deadlines, legal
 from cases.allocation import running_measures
 from cases.extensions import case_closed, case_transferred
 from cases.files import proof_file_type
@@ -175,6 +175,7 @@ def case_open(
     if adviser is not None:
         _grant(case, adviser)
     access_log_record(acting_user=acting_user, action=AccessLog.Action.CREATE, obj=case)
+    deadlines.case_changed(case.pk)
     return case
 
 
@@ -318,6 +319,7 @@ def measure_add(
             for kind in ObligationType.objects.filter(code__in=CONTROL_CODES)
         )
     access_log_record(acting_user=acting_user, action=AccessLog.Action.CREATE, obj=measure)
+    deadlines.case_changed(measure.case_id)
     return measure
 
 
@@ -366,6 +368,7 @@ def measure_event_record(
     )  # fmt: skip
     _recompute(measure, [*events, new])
     access_log_record(acting_user=acting_user, action=AccessLog.Action.CHANGE, obj=measure)
+    deadlines.case_changed(measure.case_id)
     return event
 
 
@@ -419,6 +422,7 @@ def obligation_add(
         check_interval_days=check_interval_days or type.default_check_interval_days,
     )  # fmt: skip
     access_log_record(acting_user=acting_user, action=AccessLog.Action.CREATE, obj=obligation)
+    deadlines.case_changed(measure.case_id)
     return obligation
 
 
@@ -443,6 +447,7 @@ def obligation_lift(
     obligation.version += 1
     obligation.save(update_fields=["lifted_on", "lift_reason", "version"])
     access_log_record(acting_user=acting_user, action=AccessLog.Action.CHANGE, obj=obligation)
+    deadlines.case_changed(obligation.measure.case_id)
     return obligation
 
 
@@ -477,6 +482,7 @@ def proof_record(
         proof.file.save("proof", file, save=False)
     proof.save()
     access_log_record(acting_user=acting_user, action=AccessLog.Action.CREATE, obj=proof)
+    deadlines.case_changed(obligation.measure.case_id)
     return proof
 
 
@@ -526,6 +532,7 @@ def work_hours_record(
         placement=placement, date=date, hours=hours, validated_by=acting_user
     )
     access_log_record(acting_user=acting_user, action=AccessLog.Action.CREATE, obj=entry)
+    deadlines.case_changed(measure.case_id)
     return entry
 
 
@@ -646,6 +653,7 @@ def case_update(
     """Change a case's follow-up intensity, its reason and review date; refused when someone
     else saved the case in the meantime."""
     _require(acting_user, case)
+    deadlines.case_changed(case.pk)
     return _save_versioned(
         case, acting_user=acting_user, expected_version=version,
         changes={"intensity": intensity, "intensity_reason": intensity_reason,
@@ -681,6 +689,7 @@ def measure_update(
     draft = Measure(**{**changes, "start_date": terms.start_date})
     changes["status"] = _status(draft, events, timezone.localdate())
     changes["court_id"] = court_id
+    deadlines.case_changed(measure.case_id)
     return _save_versioned(
         measure, acting_user=acting_user, expected_version=version, changes=changes
     )
@@ -693,6 +702,7 @@ def obligation_update(
 ) -> Obligation:  # fmt: skip
     """Change an obligation's details or check interval, unless someone else just did."""
     _require(acting_user, obligation.measure.case)
+    deadlines.case_changed(obligation.measure.case_id)
     return _save_versioned(
         obligation, acting_user=acting_user, expected_version=version,
         changes={"details": details, "check_interval_days": check_interval_days},
@@ -843,6 +853,7 @@ def case_close(*, acting_user: User, case: Case, closed_on: date, reason: str) -
             message=_("Case %(number)s has been closed.") % {"number": case.number},
             link=f"/cases/{case.pk}/",
         )
+    deadlines.case_changed(case.pk)
     return case
 
 
@@ -869,4 +880,5 @@ def proof_record_on_completion(
         acting_user=acting_user, action=AccessLog.Action.CREATE, obj=proof,
         reason=_("workshop completed"),
     )  # fmt: skip
+    deadlines.case_changed(case.pk)
     return proof

@@ -7,8 +7,15 @@ class InterviewsConfig(AppConfig):
     verbose_name = _("Interviews")
 
     def ready(self) -> None:
-        from cases.extensions import CaseSection, register_section, register_transfer_hook
+        import interviews.deadlines  # noqa: F401 (registers the rules)
+        from cases.extensions import (
+            CaseSection,
+            register_purge_hook,
+            register_section,
+            register_transfer_hook,
+        )
         from interviews.demo import seed_interviews
+        from interviews.retention import interviews_purge
         from interviews.sections import home_panel, interviews_section
         from interviews.services import cancel_planned_on_transfer
         from spip import home, navigation
@@ -28,4 +35,5 @@ class InterviewsConfig(AppConfig):
         )
         home.register("interviews", home_panel)
         register_transfer_hook(cancel_planned_on_transfer)
+        register_purge_hook(interviews_purge)
         register(seed_interviews)

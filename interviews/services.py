@@ -19,6 +19,7 @@ from django.db.models import F, Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from cases import deadlines
 from cases import services as case_services
 from cases.models import Case, Incident, Measure, Obligation, Proof
 from cases.policy import Access, case_access
@@ -145,6 +146,7 @@ def interview_schedule(
 ) -> Interview:  # fmt: skip
     """Plan an interview (a convocation) for a case."""
     _may_schedule(acting_user, case)
+    deadlines.case_changed(case.pk)  # runs only if this transaction commits
     if case.closed_on:
         raise SpipError(_("This case is closed."))
     _check_adviser(case, adviser)
@@ -177,6 +179,7 @@ def interview_reschedule(
     _may_schedule(acting_user, case)
     if interview.status != Interview.Status.PLANNED:
         raise SpipError(_("Only a planned interview can be moved."))
+    deadlines.case_changed(case.pk)
     _check_adviser(case, adviser)
     _check_time(start, duration)
     end = start + timedelta(minutes=duration)
@@ -202,6 +205,7 @@ def interview_cancel(*, acting_user: User, interview: Interview, version: int) -
     _may_schedule(acting_user, interview.case)
     if interview.status != Interview.Status.PLANNED:
         raise SpipError(_("Only a planned interview can be cancelled."))
+    deadlines.case_changed(interview.case_id)
     return _save_versioned(
         interview, acting_user=acting_user, expected_version=version,
         changes={"status": Interview.Status.CANCELLED},
@@ -232,6 +236,7 @@ def interview_outcome_record(
     interview (`proofs`: obligation id → compliant)."""
     case = interview.case
     _may_write(acting_user, case)
+    deadlines.case_changed(case.pk)
     if status not in Interview.OUTCOMES:
         raise SpipError(_("Choose what happened."), field="status")
     if interview.status == Interview.Status.CANCELLED:

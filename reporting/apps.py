@@ -7,9 +7,11 @@ class ReportingConfig(AppConfig):
     verbose_name = _("Reports to the judge")
 
     def ready(self) -> None:
-        from cases.extensions import CaseSection, register_section
+        import reporting.deadlines  # noqa: F401 (registers the rules)
+        from cases.extensions import CaseSection, register_purge_hook, register_section
         from reporting.demo import seed_reports
         from reporting.extensions import case_section, home_panel
+        from reporting.retention import reports_purge
         from spip import home, navigation
         from spip.demo import register
         from spip.models import Role
@@ -24,3 +26,4 @@ class ReportingConfig(AppConfig):
         register_section(CaseSection(key="reports", build=case_section, order=60))
         home.register("reports", home_panel)
         register(seed_reports)
+        register_purge_hook(reports_purge)

@@ -29,6 +29,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cases import deadlines
 from cases.models import Case, Measure
 from cases.policy import Access, case_access
 from cases.services import DomainErrors
@@ -277,6 +278,7 @@ def report_validate(*, acting_user: User, report: Report, version: int) -> Repor
         message=_("Your report on case %(number)s was validated; it is being issued."),
     )  # fmt: skip
     _queue_issue(report.pk)
+    deadlines.case_changed(report.case_id)
     return report
 
 
@@ -370,6 +372,7 @@ def _issue(report_id: int, written: list[str]) -> bool:
         _issue_failed(report, error)
         return False
     transaction.on_commit(lambda: _tell_issued(report.pk))
+    deadlines.case_changed(report.case_id)
     return True
 
 

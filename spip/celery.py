@@ -25,6 +25,17 @@ app.conf.beat_schedule = {
         "task": "cases.tasks.refresh_measure_statuses",
         "schedule": crontab(hour=0, minute=20),
     },
+    # After the measure statuses, so that measures ended overnight close their alerts.
+    "sweep-deadlines": {
+        "task": "cases.sweep_deadlines",
+        "schedule": crontab(hour=1, minute=0),
+    },
+    # Monday 07:00; the later runs send the digests a failure held back (each adviser's
+    # digest is claimed in the database, so none goes twice).
+    "send-deadline-digests": {
+        "task": "cases.send_digests",
+        "schedule": crontab(minute="0,15,30,45", hour="7-10", day_of_week="mon"),
+    },
     "send-interview-reminders": {
         "task": "interviews.send_reminders",
         "schedule": crontab(minute="*/5"),
@@ -33,8 +44,9 @@ app.conf.beat_schedule = {
         "task": "reporting.retry_issues",
         "schedule": crontab(minute="*/5"),
     },
-    "purge-access-log": {
-        "task": "spip.tasks.purge_access_log",
+    # Access log after a year, case data five years after their last measure (counts only).
+    "retention-purge": {
+        "task": "cases.retention_purge",
         "schedule": crontab(hour=3, minute=40),
     },
 }

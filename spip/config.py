@@ -106,6 +106,25 @@ class Env:
             return default
         return [item.strip() for item in value.split(",") if item.strip()]
 
+    def int_list(self, name: str, default: list[int], *, minimum: int | None = None) -> list[int]:
+        """Whole numbers separated by commas."""
+        numbers = []
+        for item in self.list(name, [str(number) for number in default]):
+            try:
+                number = int(item)
+            except ValueError:
+                raise ImproperlyConfigured(
+                    f"The setting {name} must list whole numbers, not {item!r}."
+                ) from None
+            if minimum is not None and number < minimum:
+                raise ImproperlyConfigured(
+                    f"The setting {name} must list numbers of at least {minimum}."
+                )
+            numbers.append(number)
+        if not numbers:
+            raise ImproperlyConfigured(f"The setting {name} must list at least one number.")
+        return numbers
+
     def url(self, name: str, default: object = _MISSING, *, schemes: tuple[str, ...]) -> str:
         value = self.str(name, default)
         parts = urlsplit(value)

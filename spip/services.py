@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection, models, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from spip.models import AccessLog, Notification, User
@@ -44,17 +45,21 @@ def access_log_record(
     )
 
 
+def access_log_expired(*, older_than_days: int | None = None) -> QuerySet[AccessLog]:
+    """Access-log rows older than the retention period (`ACCESS_LOG_RETENTION_DAYS`)."""
+    days = older_than_days if older_than_days is not None else settings.ACCESS_LOG_RETENTION_DAYS
+    return AccessLog.objects.filter(at__lt=timezone.now() - timedelta(days=days))
+
+
 def access_log_purge(*, older_than_days: int | None = None) -> int:
     """Delete access-log rows older than the retention period; return how many went.
 
     The table's trigger rejects DELETE unless the transaction has declared itself the
     retention purge (`spip.access_log_purge`), which only this function does.
     """
-    days = older_than_days if older_than_days is not None else settings.ACCESS_LOG_RETENTION_DAYS
-    cutoff = timezone.now() - timedelta(days=days)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL spip.access_log_purge = 'on'")
-        deleted, _ = AccessLog.objects.filter(at__lt=cutoff).delete()
+        deleted, _ = access_log_expired(older_than_days=older_than_days).delete()
         # Called inside a wider transaction, the flag would outlive this block otherwise.
         cursor.execute("SET LOCAL spip.access_log_purge = 'off'")
     return deleted

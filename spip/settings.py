@@ -28,6 +28,8 @@ if len(SECRET_KEY) < 32:
 DEBUG = env.bool("DEBUG", False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", [])
+# The address users reach the service at, for links in e-mails (the weekly digest).
+SITE_URL = env.url("SITE_URL", "http://127.0.0.1:8000", schemes=("https", "http"))
 
 INSTALLED_APPS = [
     "spip.apps.SpipConfig",
@@ -290,3 +292,11 @@ LOGGING = {
 SPIP_SERVICE_NAME = "SPIP — suivi des personnes placées sous main de justice"
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", "spip-demo")
 ACCESS_LOG_RETENTION_DAYS = env.int("ACCESS_LOG_RETENTION_DAYS", 365, minimum=1)
+# Case data are purged or anonymised this many years after the end of the last measure.
+CASE_RETENTION_YEARS = env.int("CASE_RETENTION_YEARS", 5, minimum=1)
+
+# Deadline engine: days before a measure's end at which its alert appears, then is raised
+# again (the largest opens it).
+DEADLINE_MEASURE_END_WINDOWS = sorted(
+    set(env.int_list("DEADLINE_MEASURE_END_WINDOWS", [90, 30, 7], minimum=1)), reverse=True
+)

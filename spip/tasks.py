@@ -8,8 +8,6 @@ from celery import shared_task
 from django.core import management
 from django.db import connection
 
-from spip.services import access_log_purge
-
 
 @shared_task(name="spip.tasks.ping")
 def ping() -> dict[str, str]:
@@ -23,8 +21,3 @@ def ping() -> dict[str, str]:
 @shared_task(name="spip.tasks.clear_expired_sessions")
 def clear_expired_sessions() -> None:
     management.call_command("clearsessions")
-
-
-@shared_task(name="spip.tasks.purge_access_log")
-def purge_access_log() -> int:
-    return access_log_purge()

@@ -70,8 +70,9 @@ def test_notification_counter_and_mark_read(client, world):
 def test_home_page_query_count(client, world, django_assert_num_queries):
     client.force_login(world.director)
     # session, user with their place, directed branches, unread count, session save (3),
-    # the interviews panel: outcomes to log, reminders to check (2); the reports panel (1)
-    with django_assert_num_queries(10):
+    # the interviews panel: outcomes to log, reminders to check (2); the reports panel (1);
+    # the deadlines per adviser (1)
+    with django_assert_num_queries(11):
         client.get(reverse("home"))
 
 

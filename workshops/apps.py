@@ -12,6 +12,7 @@ class WorkshopsConfig(AppConfig):
         from cases.extensions import (
             CaseSection,
             register_close_hook,
+            register_purge_hook,
             register_section,
             register_transfer_hook,
         )
@@ -20,6 +21,7 @@ class WorkshopsConfig(AppConfig):
         from spip.models import Role
         from workshops.demo import seed_workshops
         from workshops.extensions import case_section, facilitator_panel, partner_panel
+        from workshops.retention import enrollments_purge
         from workshops.services import withdraw_on_close, withdraw_on_transfer
 
         navigation.register(
@@ -32,3 +34,4 @@ class WorkshopsConfig(AppConfig):
         register(seed_workshops)
         register_transfer_hook(withdraw_on_transfer)
         register_close_hook(withdraw_on_close)
+        register_purge_hook(enrollments_purge)

@@ -168,7 +168,7 @@ class Enrollment(models.Model):
     workshop = models.ForeignKey(
         Workshop, on_delete=models.CASCADE, related_name="enrollments", verbose_name=_("workshop")
     )
-    # A case deleted by the retention purge takes its enrolments with it.
+    # Kept, counted, by the retention purge, which blanks the reason (`workshops.retention`).
     case = models.ForeignKey(
         Case, on_delete=models.CASCADE, related_name="enrollments", verbose_name=_("case")
     )

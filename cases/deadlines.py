@@ -1,0 +1,160 @@
+"""The deadline engine: rules registered by each app, swept into `Alert` rows.
+
+A rule is one set-based SELECT (no Python loop over measures) that lists, for the Paris
+date it is given (`%(as_of)s`, never `now()`), the objects whose deadline is open:
+`case_id, object_id, due_on, detail`. The sweep runs each rule in one statement that
+inserts the new alerts (the unique key rule + object + due date makes a second run create
+nothing), refreshes their detail, reopens one whose condition came back, and closes the
+open alerts the rule no longer lists (report issued, proof received, interview held,
+measure ended…). It runs nightly from the beat schedule and for one case right after a
+change that may move its deadlines (`case_changed`).
+
+Dependencies keep pointing toward `cases`: `interviews` and `reporting` register their rules
+in `AppConfig.ready()`; this module never imports them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import partial
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.functional import Promise
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One deadline the law or practice sets.
+
+    `sql` selects `case_id, object_id, due_on, detail` (jsonb) for the open deadlines as of
+    `%(as_of)s`, limited to one case when `%(case_id)s` is not NULL; each (object_id, due_on)
+    at most once. `params` adds the rule's own parameters. `link` gives the page where the
+    alert is resolved. An `informative` rule calls for no action that would close it: its
+    alert may be acknowledged."""
+
+    code: str
+    label: str | Promise
+    source: str | Promise
+    sql: str
+    link: Callable[[Any], str]
+    params: Callable[[], dict[str, Any]] = dict
+    informative: bool = False
+    describe: Callable[[Any], str] = field(default=lambda alert: "")
+    order: int = 100
+
+
+_rules: dict[str, Rule] = {}
+
+
+def register(rule: Rule) -> Rule:
+    if rule.code in _rules and _rules[rule.code] != rule:
+        raise ValueError(f"A deadline rule named {rule.code!r} is already registered.")
+    _rules[rule.code] = rule
+    return rule
+
+
+def rules() -> list[Rule]:
+    return sorted(_rules.values(), key=lambda rule: (rule.order, rule.code))
+
+
+def rule_for(code: str) -> Rule | None:
+    return _rules.get(code)
+
+
+# Columns are named by the rule's SELECT; `current` holds its rows for both halves.
+_SWEEP = """
+WITH current AS ({sql}),
+raised AS (
+    INSERT INTO cases_alert (rule, case_id, object_id, due_on, detail, status, created_at)
+    SELECT %(rule)s, case_id, object_id, due_on, detail, 'open', %(now)s FROM current
+    ON CONFLICT (rule, object_id, due_on) DO UPDATE
+        SET detail = EXCLUDED.detail, status = 'open', closed_at = NULL
+        WHERE cases_alert.status = 'closed' OR cases_alert.detail <> EXCLUDED.detail
+    RETURNING (xmax = 0) AS created
+),
+resolved AS (
+    UPDATE cases_alert AS alert SET status = 'closed', closed_at = %(now)s
+    WHERE alert.rule = %(rule)s AND alert.status = 'open'
+      AND (%(case_id)s::bigint IS NULL OR alert.case_id = %(case_id)s)
+      AND NOT EXISTS (
+          SELECT 1 FROM current
+          WHERE current.object_id = alert.object_id AND current.due_on = alert.due_on
+      )
+    RETURNING 1
+)
+SELECT (SELECT count(*) FROM raised WHERE created),
+       (SELECT count(*) FROM raised WHERE NOT created),
+       (SELECT count(*) FROM resolved)
+"""
+
+
+@dataclass(frozen=True)
+class RuleCounts:
+    created: int
+    updated: int
+    closed: int
+
+
+def statement(rule: Rule) -> str:
+    """The one statement that sweeps `rule` (also what the benchmark runs raw)."""
+    return _SWEEP.format(sql=rule.sql)
+
+
+def parameters(rule: Rule, *, as_of: date, case_id: int | None, now: datetime) -> dict[str, Any]:
+    return {"rule": rule.code, "as_of": as_of, "case_id": case_id, "now": now} | rule.params()
+
+
+def sweep(*, as_of: date, case_id: int | None = None) -> dict[str, RuleCounts]:
+    """Bring the alerts in line with every rule as of `as_of` (for one case or all), in one
+    transaction; return what changed per rule. Safe to run twice: the second run changes
+    nothing."""
+    now = timezone.now()
+    counts: dict[str, RuleCounts] = {}
+    with transaction.atomic(), connection.cursor() as cursor:
+        for rule in rules():
+            cursor.execute(statement(rule), parameters(rule, as_of=as_of, case_id=case_id, now=now))
+            counts[rule.code] = RuleCounts(*cursor.fetchone())
+    return counts
+
+
+def case_refresh(case_id: int, *, as_of: date | None = None) -> dict[str, RuleCounts]:
+    """Recompute one case's alerts (after a change that may move its deadlines)."""
+    return sweep(as_of=as_of or timezone.localdate(), case_id=case_id)
+
+
+_deferred: ContextVar[bool] = ContextVar("deadline_recompute_deferred", default=False)
+
+
+@contextmanager
+def recompute_deferred() -> Iterator[None]:
+    """Within this block changes queue no per-case recompute: for bulk work (the demo
+    seeding) that sweeps every case once at the end instead."""
+    token = _deferred.set(True)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+
+
+def _refresh_after_commit(case_id: int) -> None:
+    try:
+        case_refresh(case_id)
+    except Exception:  # the change is saved; the nightly sweep will catch up
+        logger.exception("Deadline recompute failed for a case; the nightly sweep redoes it")
+
+
+def case_changed(case_id: int) -> None:
+    """Recompute the case's alerts once the caller's transaction has committed: the page the
+    user lands on already shows the alert the change resolved gone. A failure is logged and
+    left to the nightly sweep, never undoing the change."""
+    if not _deferred.get():
+        transaction.on_commit(partial(_refresh_after_commit, case_id))

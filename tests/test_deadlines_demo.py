@@ -1,0 +1,132 @@
+"""The issue's "done when", on the demo data: `conseiller`'s home page shows today's
+convocations and the deadlines computed from the demo caseload; recording the missing proof,
+or issuing the due report, makes its alert disappear through the case recompute."""
+
+from __future__ import annotations
+
+import io
+
+import django.apps
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.test import Client, override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from cases import deadlines
+from cases.models import Alert
+from cases.reference import load_reference_data
+from interviews.models import Interview
+from reporting import services
+from reporting.models import Kind, Report
+from spip.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker, private_files_root):
+    test_settings = override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        STORAGES={
+            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                        "OPTIONS": {"location": private_files_root}},
+            "staticfiles": {
+                "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+    )  # fmt: skip
+    with django_db_blocker.unblock(), test_settings, transaction.atomic():
+        load_reference_data(django.apps.apps)
+        out = io.StringIO()
+        call_command("seed_demo", stdout=out)
+        yield out.getvalue()
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def conseiller(demo) -> Client:
+    client = Client()
+    client.force_login(User.objects.get(username="conseiller"))
+    return client
+
+
+def _home(client: Client) -> str:
+    return client.get(reverse("home")).content.decode()
+
+
+def test_home_shows_todays_convocations_and_the_caseloads_deadlines(demo, conseiller):
+    assert "Demo deadlines:" in demo
+    today = timezone.localdate()
+    home = _home(conseiller)
+    todays = Interview.objects.filter(
+        adviser__username="conseiller", start__date=today, status="planned"
+    ).select_related("case")
+    assert todays.exists()
+    for interview in todays:
+        assert reverse("interviews:detail", args=[interview.pk]) in home
+    mine = Alert.objects.filter(case__adviser__username="conseiller", status="open")
+    assert set(mine.values_list("rule", flat=True)) >= {
+        "proof_overdue", "evaluation_report", "interview_gap", "end_of_measure_report",
+        "measure_end", "early_end",
+    }  # fmt: skip
+    most_urgent = mine.exclude(rule__in=["measure_end", "early_end"]).order_by(
+        "due_on", "case__number", "id"
+    )[0]
+    assert f'id="alert-{most_urgent.pk}"' in home
+    page = conseiller.get(reverse("cases:deadlines")).content.decode()
+    assert all(f'id="alert-{pk}"' in page for pk in mine.values_list("pk", flat=True))
+    # The seeding swept as the nightly task does: sweeping again changes nothing.
+    again = deadlines.sweep(as_of=today)
+    assert all(count == deadlines.RuleCounts(0, 0, 0) for count in again.values())
+
+
+def test_recording_the_missing_proof_closes_its_alert(
+    demo, conseiller, django_capture_on_commit_callbacks
+):
+    alert = Alert.objects.filter(
+        case__adviser__username="conseiller", rule="proof_overdue", status="open"
+    ).first()
+    assert f'id="alert-{alert.pk}"' in conseiller.get(reverse("cases:deadlines")).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = conseiller.post(
+            reverse("cases:proof_add", args=[alert.object_id]),
+            {"received_on": timezone.localdate().isoformat(), "compliant": "1"},
+        )
+    assert response.status_code == 302
+    alert.refresh_from_db()
+    assert alert.status == "closed"
+    assert (
+        f'id="alert-{alert.pk}"' not in conseiller.get(reverse("cases:deadlines")).content.decode()
+    )
+
+
+def test_issuing_the_due_report_closes_its_alert(
+    demo, conseiller, django_capture_on_commit_callbacks
+):
+    alert = Alert.objects.filter(
+        case__adviser__username="conseiller", rule="end_of_measure_report", status="open"
+    ).first()
+    with django_capture_on_commit_callbacks(execute=True):
+        conseiller.post(
+            reverse("reporting:new", args=[alert.case_id]),
+            {"kind": Kind.END_OF_MEASURE, "measure": alert.object_id},
+        )
+    report = Report.objects.get(measure_id=alert.object_id, kind=Kind.END_OF_MEASURE)
+    data = {name: getattr(report, name) for name in services.DRAFT_FIELDS}
+    data |= {"court": report.court_id, "version": report.version, "judge": "Mme Fontaine",
+             "analysis": "Mesure exécutée sans incident.", "proposal": "nothing"}  # fmt: skip
+    conseiller.post(reverse("reporting:submit", args=[report.pk]), data)
+    alert.refresh_from_db()
+    assert alert.status == "open"  # submitted is not enough: it must leave the service
+    director = Client()
+    director.force_login(User.objects.get(username="directrice"))
+    report.refresh_from_db()
+    director.post(reverse("reporting:validate", args=[report.pk]), {"version": report.version})
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.report_issue(report_id=report.pk)  # what the worker does
+    report.refresh_from_db()
+    assert report.status == Report.Status.ISSUED
+    alert.refresh_from_db()
+    assert alert.status == "closed"
+    assert f'id="alert-{alert.pk}"' not in _home(conseiller)
