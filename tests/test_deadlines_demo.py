@@ -4,44 +4,26 @@ or issuing the due report, makes its alert disappear through the case recompute.
 
 from __future__ import annotations
 
-import io
-
-import django.apps
 import pytest
-from django.core.management import call_command
-from django.db import transaction
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from cases import deadlines
 from cases.models import Alert
-from cases.reference import load_reference_data
 from interviews.models import Interview
 from reporting import services
 from reporting.models import Kind, Report
 from spip.models import User
+from tests.demo import seeded_demo
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker, private_files_root):
-    test_settings = override_settings(
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-        STORAGES={
-            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                        "OPTIONS": {"location": private_files_root}},
-            "staticfiles": {
-                "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-        },
-    )  # fmt: skip
-    with django_db_blocker.unblock(), test_settings, transaction.atomic():
-        load_reference_data(django.apps.apps)
-        out = io.StringIO()
-        call_command("seed_demo", stdout=out)
-        yield out.getvalue()
-        transaction.set_rollback(True)
+    with seeded_demo(django_db_blocker, private_files_root) as output:
+        yield output
 
 
 @pytest.fixture
