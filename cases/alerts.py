@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -170,7 +170,7 @@ def alert_list(alerts: QuerySet[Alert], today: date) -> AlertList:
 
 @dataclass
 class AdviserOverdue:
-    adviser_id: int
+    adviser_id: int | None
     name: str
     branch: str
     overdue: int
@@ -178,15 +178,16 @@ class AdviserOverdue:
 
 
 def overdue_by_adviser(director: User, today: date) -> list[AdviserOverdue]:
-    """For a director: per adviser of the branches they direct, the open deadlines and those
-    overdue (snoozed ones included: the director sees what waits), in one query."""
+    """For a director: per adviser of the branches they direct (and for the cases waiting for
+    one), the open deadlines and those overdue (snoozed ones included: the director sees what
+    waits), in one query."""
     if director.role != Role.DIRECTOR:
         return []
     info = _informative_codes()
     rows = (
         alerts_of_cases(own_cases(director, today=today))
         .exclude(rule__in=info)
-        .filter(case__adviser__isnull=False, acknowledged_at__isnull=True)
+        .filter(acknowledged_at__isnull=True)
         .values(
             "case__adviser", "case__adviser__first_name", "case__adviser__last_name",
             "case__adviser__username", "case__branch__name",
@@ -194,13 +195,15 @@ def overdue_by_adviser(director: User, today: date) -> list[AdviserOverdue]:
         .annotate(overdue=Count("pk", filter=Q(due_on__lt=today)), open=Count("pk"))
         .order_by("-overdue", "case__adviser__last_name", "case__adviser")
     )  # fmt: skip
+    # A case waiting for an adviser (opened so, or transferred in) has its own row, which
+    # leads to the allocation page where it gets one.
     return [
         AdviserOverdue(
             adviser_id=row["case__adviser"],
             name=" ".join(
                 part for part in (row["case__adviser__first_name"], row["case__adviser__last_name"])
                 if part
-            ) or row["case__adviser__username"],
+            ) or row["case__adviser__username"] or _("Cases without an adviser"),
             branch=row["case__branch__name"],
             overdue=row["overdue"],
             open=row["open"],
@@ -298,34 +301,40 @@ def alert_restore(*, acting_user: User, alert: Alert) -> Alert:
     return alert
 
 
-def notify_new_alerts(*, since: datetime, as_of: date) -> int:
+def notify_new_alerts(*, as_of: date) -> int:
     """After the nightly sweep: one notification to each adviser with alerts raised on their
-    caseload since `since` (counts only). Returns how many advisers were told."""
-    info = _informative_codes()
-    rows = (
-        Alert.objects.filter(created_at__gte=since, status=Alert.Status.OPEN)
-        .exclude(rule__in=info)
-        .filter(case__adviser__isnull=False, case__adviser__is_active=True)
-        .values("case__adviser")
-        .annotate(raised=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=as_of)))
-    )
-    advisers = {user.pk: user for user in User.objects.filter(
-        pk__in=[row["case__adviser"] for row in rows]
-    )}  # fmt: skip
-    link = reverse("cases:deadlines")
-    with translation.override(settings.LANGUAGE_CODE):
-        for row in rows:
-            message = ngettext(
-                "%(count)s new deadline on your caseload",
-                "%(count)s new deadlines on your caseload",
-                row["raised"],
-            ) % {"count": row["raised"]}
-            if row["overdue"]:
-                message += " " + ngettext(
-                    "(%(count)s overdue)", "(%(count)s overdue)", row["overdue"]
-                ) % {"count": row["overdue"]}
-            notification_send(recipient=advisers[row["case__adviser"]], message=message,
-                              link=link)  # fmt: skip
+    caseload and not told yet (by the sweep, or during the day by a case recompute), counts
+    only; each alert is told once (again if it reopens). Returns how many were told."""
+    pending = Alert.objects.filter(
+        notified_at__isnull=True, status=Alert.Status.OPEN, case__closed_on__isnull=True,
+        case__adviser__isnull=False, case__adviser__is_active=True,
+    ).exclude(rule__in=_informative_codes())  # fmt: skip
+    with transaction.atomic():
+        ids = list(pending.select_for_update(of=("self",)).values_list("pk", flat=True))
+        rows = (
+            Alert.objects.filter(pk__in=ids)
+            .values("case__adviser")
+            .annotate(raised=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=as_of)))
+            .order_by("case__adviser")
+        )
+        advisers = {user.pk: user for user in User.objects.filter(
+            pk__in=[row["case__adviser"] for row in rows]
+        )}  # fmt: skip
+        link = reverse("cases:deadlines")
+        with translation.override(settings.LANGUAGE_CODE):
+            for row in rows:
+                message = ngettext(
+                    "%(count)s new deadline on your caseload",
+                    "%(count)s new deadlines on your caseload",
+                    row["raised"],
+                ) % {"count": row["raised"]}
+                if row["overdue"]:
+                    message += " " + ngettext(
+                        "(%(count)s overdue)", "(%(count)s overdue)", row["overdue"]
+                    ) % {"count": row["overdue"]}
+                notification_send(recipient=advisers[row["case__adviser"]], message=message,
+                                  link=link)  # fmt: skip
+        Alert.objects.filter(pk__in=ids).update(notified_at=timezone.now())
     return len(advisers)
 
 

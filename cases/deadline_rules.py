@@ -3,7 +3,8 @@
 | rule           | due                                         | source    | appears         |
 |----------------|---------------------------------------------|-----------|-----------------|
 | measure_end    | the measure's computed end                  | practice  | 90/30/7 d before|
-| tig_deadline   | end of the TIG execution deadline           | CP 131-22 | 90 days before  |
+| tig_deadline   | end of the TIG execution deadline           | CP 131-22 | 90 days before, |
+|                | (while hours remain; 90 days past it)       |           | stays 90 after  |
 | proof_overdue  | last proof (or imposition) + check interval | CP 132-44 | on the due day  |
 | release_review | two thirds of the sentence served           | CPP 720   | 30 days before  |
 | early_end      | one year after the conviction became final  | CPP 744   | on the day      |
@@ -38,6 +39,10 @@ RUNNING = (
 IN_FORCE = "(m.status = 'active' AND (m.end_date IS NULL OR m.end_date >= %(as_of)s))"
 
 RELEASE_REVIEW_LEAD_DAYS = 30
+TIG_LEAD_DAYS = 90
+# A deadline passed with hours left calls for a report to the judge: the alert stays this
+# long after it (the measure's status says "ended" from the next night on).
+TIG_OVERDUE_DAYS = 90
 
 
 def case_url(alert: Any, anchor: str = "") -> str:
@@ -84,7 +89,7 @@ register(
         SELECT m.case_id, m.id AS object_id, m.end_date AS due_on,
                jsonb_build_object(
                    'kind', m.kind,
-                   'window', (SELECT min(w) FROM unnest(%(windows)s) AS w
+                   'stage', (SELECT min(w) FROM unnest(%(windows)s) AS w
                               WHERE w >= m.end_date - %(as_of)s)
                ) AS detail
         FROM cases_measure m JOIN cases_case c ON c.id = m.case_id
@@ -100,7 +105,7 @@ register(
         label=gettext_lazy("Community work (TIG) deadline"),
         source="CP 131-22",
         order=50,
-        params=_windows,
+        params=lambda: {"lead": TIG_LEAD_DAYS, "behind": TIG_OVERDUE_DAYS},
         link=lambda alert: case_url(alert, f"work-{alert.object_id}"),
         describe=_tig_work,
         # The weekly pace is `cases.selectors.tig_pace`: rounded up to the half hour.
@@ -118,8 +123,9 @@ register(
             FROM cases_workhours h JOIN cases_workplacement p ON p.id = h.placement_id
             WHERE p.measure_id = m.id
         ) work
-        WHERE {OPEN_CASE} AND m.kind = 'tig' AND m.tig_hours IS NOT NULL AND {RUNNING}
-          AND m.end_date BETWEEN %(as_of)s AND %(as_of)s + %(horizon)s
+        WHERE {OPEN_CASE} AND m.kind = 'tig' AND m.tig_hours IS NOT NULL
+          AND m.status <> 'revoked'
+          AND m.end_date BETWEEN %(as_of)s - %(behind)s AND %(as_of)s + %(lead)s
           AND work.remaining > 0
         """,
     )

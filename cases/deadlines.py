@@ -24,7 +24,7 @@ from datetime import date, datetime
 from functools import partial
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.functional import Promise
 
@@ -37,7 +37,9 @@ class Rule:
 
     `sql` selects `case_id, object_id, due_on, detail` (jsonb) for the open deadlines as of
     `%(as_of)s`, limited to one case when `%(case_id)s` is not NULL; each (object_id, due_on)
-    at most once. `params` adds the rule's own parameters. `link` gives the page where the
+    at most once. A `stage` in the detail (the measure-end windows) raises the alert again
+    when it changes: an acknowledgement holds for one stage. `params` adds the rule's own
+    parameters. `link` gives the page where the
     alert is resolved. An `informative` rule calls for no action that would close it: its
     alert may be acknowledged."""
 
@@ -53,6 +55,7 @@ class Rule:
 
 
 _rules: dict[str, Rule] = {}
+DEADLOCK_DETECTED = "40P01"
 
 
 def register(rule: Rule) -> Rule:
@@ -77,7 +80,11 @@ raised AS (
     INSERT INTO cases_alert (rule, case_id, object_id, due_on, detail, status, created_at)
     SELECT %(rule)s, case_id, object_id, due_on, detail, 'open', %(now)s FROM current
     ON CONFLICT (rule, object_id, due_on) DO UPDATE
-        SET detail = EXCLUDED.detail, status = 'open', closed_at = NULL
+        SET detail = EXCLUDED.detail, status = 'open', closed_at = NULL,
+            notified_at = CASE WHEN cases_alert.status = 'closed' THEN NULL
+                               ELSE cases_alert.notified_at END,
+            acknowledged_at = CASE WHEN {same_stage} THEN cases_alert.acknowledged_at END,
+            acknowledged_by_id = CASE WHEN {same_stage} THEN cases_alert.acknowledged_by_id END
         WHERE cases_alert.status = 'closed' OR cases_alert.detail <> EXCLUDED.detail
     RETURNING (xmax = 0) AS created
 ),
@@ -104,9 +111,15 @@ class RuleCounts:
     closed: int
 
 
+_SAME_STAGE = (
+    "(EXCLUDED.detail -> 'stage' IS NULL"
+    " OR cases_alert.detail -> 'stage' = EXCLUDED.detail -> 'stage')"
+)
+
+
 def statement(rule: Rule) -> str:
     """The one statement that sweeps `rule` (also what the benchmark runs raw)."""
-    return _SWEEP.format(sql=rule.sql)
+    return _SWEEP.format(sql=rule.sql, same_stage=_SAME_STAGE)
 
 
 def parameters(rule: Rule, *, as_of: date, case_id: int | None, now: datetime) -> dict[str, Any]:
@@ -114,16 +127,29 @@ def parameters(rule: Rule, *, as_of: date, case_id: int | None, now: datetime) -
 
 
 def sweep(*, as_of: date, case_id: int | None = None) -> dict[str, RuleCounts]:
-    """Bring the alerts in line with every rule as of `as_of` (for one case or all), in one
-    transaction; return what changed per rule. Safe to run twice: the second run changes
-    nothing."""
+    """Bring the alerts in line with every rule as of `as_of` (for one case or all); return
+    what changed per rule. Each rule commits on its own (a long nightly sweep holds no lock
+    on every alert at once) and is tried again if it loses a deadlock to a case recompute.
+    Safe to run twice: the second run changes nothing."""
     now = timezone.now()
-    counts: dict[str, RuleCounts] = {}
-    with transaction.atomic(), connection.cursor() as cursor:
-        for rule in rules():
-            cursor.execute(statement(rule), parameters(rule, as_of=as_of, case_id=case_id, now=now))
-            counts[rule.code] = RuleCounts(*cursor.fetchone())
-    return counts
+    return {
+        rule.code: _sweep_rule(rule, parameters(rule, as_of=as_of, case_id=case_id, now=now))
+        for rule in rules()
+    }
+
+
+def _sweep_rule(rule: Rule, params: dict[str, Any], attempts: int = 3) -> RuleCounts:
+    for attempt in range(1, attempts + 1):
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(statement(rule), params)
+                return RuleCounts(*cursor.fetchone())
+        except OperationalError as error:
+            deadlock = getattr(error.__cause__, "pgcode", None) == DEADLOCK_DETECTED
+            if not deadlock or attempt == attempts:
+                raise
+            logger.warning("Deadline rule %s lost a deadlock; trying again", rule.code)
+    raise AssertionError("unreachable")
 
 
 def case_refresh(case_id: int, *, as_of: date | None = None) -> dict[str, RuleCounts]:

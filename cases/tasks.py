@@ -23,10 +23,9 @@ def refresh_measure_statuses() -> int:
 def sweep_deadlines() -> dict[str, list[int]]:
     """Nightly: every deadline rule swept for the Paris date, then each adviser told of the
     alerts raised on their caseload. Safe to run twice: the second run raises nothing."""
-    started = timezone.now()
     as_of = timezone.localdate()
     counts = deadlines.sweep(as_of=as_of)
-    alerts.notify_new_alerts(since=started, as_of=as_of)
+    alerts.notify_new_alerts(as_of=as_of)
     logger.info(
         "Deadline sweep: %s",
         ", ".join(f"{code} +{c.created} ~{c.updated} -{c.closed}" for code, c in counts.items()),

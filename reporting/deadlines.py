@@ -77,17 +77,25 @@ register(
         params=_params(over_months=ANNUAL_ABOVE_MONTHS),
         link=_new_report(Kind.ANNUAL),
         describe=measure_label,
-        # The latest anniversary on or before as_of + ahead (`rules.current_anniversary`);
-        # a report issued since 2 months before it, or written for it, answers it.
+        # The latest anniversary on or before as_of + ahead (`rules.current_anniversary`:
+        # calendar years, 29 February giving 28 February); a report issued since 2 months
+        # before it, or written for it, answers it.
         sql=f"""
         SELECT m.case_id, m.id AS object_id, anniversary.day AS due_on,
                jsonb_build_object('kind', m.kind) AS detail
         FROM cases_measure m
         JOIN cases_case c ON c.id = m.case_id
         CROSS JOIN LATERAL (
-            SELECT (m.start_date + make_interval(years => extract(
-                year FROM age((%(as_of)s + %(ahead)s)::timestamp, m.start_date::timestamp)
-            )::int))::date AS day
+            SELECT (%(as_of)s + %(ahead)s) AS day,
+                   (extract(year FROM %(as_of)s + %(ahead)s)
+                    - extract(year FROM m.start_date))::int AS years
+        ) limit_
+        CROSS JOIN LATERAL (
+            SELECT CASE
+                WHEN (m.start_date + make_interval(years => limit_.years))::date <= limit_.day
+                THEN (m.start_date + make_interval(years => limit_.years))::date
+                ELSE (m.start_date + make_interval(years => limit_.years - 1))::date
+            END AS day
         ) anniversary
         WHERE {OPEN_CASE} AND {RUNNING}
           AND m.end_date > (m.start_date + make_interval(months => %(over_months)s))::date

@@ -110,7 +110,7 @@ def _tig(world, cases) -> Boundary:
         tig_consent=True,
     )  # fmt: skip
     return Boundary(
-        cases.own, measure.pk, measure.end_date - dt.timedelta(days=90), measure.end_date, "closed"
+        cases.own, measure.pk, measure.end_date - dt.timedelta(days=90), measure.end_date, "overdue"
     )
 
 
@@ -170,12 +170,36 @@ def test_rule_boundaries(world, cases, rule):
 
 def test_measure_end_is_raised_again_at_each_window(world, cases):
     measure = cases.measures["own"]
-    windows = []
+    stages = []
     for before in (90, 31, 30, 8, 7, 0):
-        (alert,) = _raised("measure_end", cases.own, measure.end_date - dt.timedelta(before),
-                           measure.pk)  # fmt: skip
-        windows.append(alert.detail["window"])
-    assert windows == [90, 90, 30, 30, 7, 7]
+        day = measure.end_date - dt.timedelta(before)
+        (alert,) = _raised("measure_end", cases.own, day, measure.pk)
+        stages.append((alert.detail["stage"], alert.acknowledged_at is None))
+        alerts.alert_acknowledge(acting_user=world.adviser, alert=alert)
+    # Noted at each stage, it comes back at the next one.
+    assert stages == [(90, True), (90, False), (30, True), (30, False), (7, True), (7, False)]
+
+
+def test_a_missed_tig_deadline_stays_overdue_while_hours_remain(world, cases):
+    boundary = _tig(world, cases)
+    later = boundary.due + dt.timedelta(days=90)
+    (alert,) = _raised("tig_deadline", cases.own, later, boundary.object_id)
+    assert alerts.urgency(alert, later) == "overdue" and alert.detail["weekly_pace"] is None
+    assert _raised("tig_deadline", cases.own, later + DAY, boundary.object_id) == []
+
+
+def test_annual_report_of_a_measure_started_on_29_february(world, cases):
+    from reporting.rules import current_anniversary
+
+    measure = _measure(
+        world, cases.own, kind=legal.MeasureKind.PROBATION, decision_date=dt.date(2024, 2, 20),
+        final_date=dt.date(2024, 2, 29), start_date=dt.date(2024, 2, 29),
+        prison_term_months=6, probation_months=36,
+    )  # fmt: skip
+    for as_of in (dt.date(2025, 1, 29), dt.date(2026, 1, 29), dt.date(2026, 2, 27)):
+        (alert,) = _raised("annual_report", cases.own, as_of, measure.pk)
+        assert alert.due_on == current_anniversary(measure, as_of) == dt.date(as_of.year, 2, 28)
+    assert _raised("annual_report", cases.own, dt.date(2025, 1, 28), measure.pk) == []
 
 
 def test_tig_alert_gives_hours_remaining_and_weekly_pace(world, cases):
@@ -374,10 +398,9 @@ def test_only_informative_alerts_can_be_acknowledged(client_for, world, cases):
 
 
 def test_nightly_sweep_notifies_each_adviser_once_with_counts(world, cases):
-    started = timezone.now()
     as_of = dt.date(2027, 11, 20)
     deadlines.sweep(as_of=as_of)
-    assert alerts.notify_new_alerts(since=started, as_of=as_of) == 3  # every adviser
+    assert alerts.notify_new_alerts(as_of=as_of) == 3  # every adviser
     (note,) = Notification.objects.filter(recipient=world.adviser)
     raised = Alert.objects.filter(case__adviser=world.adviser).exclude(
         rule__in=["measure_end", "early_end"]
@@ -386,9 +409,32 @@ def test_nightly_sweep_notifies_each_adviser_once_with_counts(world, cases):
     assert note.link == reverse("cases:deadlines")
     assert "Martin" not in note.message.upper()
     # A rerun raises nothing new, so nobody is told again.
-    again = timezone.now()
     deadlines.sweep(as_of=as_of)
-    assert alerts.notify_new_alerts(since=again, as_of=as_of) == 0
+    assert alerts.notify_new_alerts(as_of=as_of) == 0
+    # An alert raised during the day by a case recompute is told the next night.
+    services.obligation_add(
+        acting_user=world.director, measure=cases.measures["own"],
+        type=cases.obligations["own"].type, imposed_on=dt.date(2027, 10, 1),
+    )  # fmt: skip
+    deadlines.case_refresh(cases.own.pk, as_of=as_of + DAY)
+    assert alerts.notify_new_alerts(as_of=as_of + DAY) == 1
+    assert (
+        Notification.objects.filter(recipient=world.adviser)
+        .first()
+        .message.startswith("1 nouvelle échéance")
+    )
+
+
+def test_director_sees_the_deadlines_of_cases_waiting_for_an_adviser(client_for, world, cases):
+    from cases.models import Case
+
+    Case.objects.filter(pk=cases.own.pk).update(adviser=None)
+    deadlines.sweep(as_of=timezone.localdate())
+    rows = alerts.overdue_by_adviser(world.director, timezone.localdate())
+    (waiting,) = [row for row in rows if row.adviser_id is None]
+    assert waiting.name == "Dossiers sans conseiller" and waiting.overdue >= 1
+    home = client_for(world.director).get(reverse("home")).content.decode()
+    assert f'<a class="fr-link" href="{reverse("cases:director_caseloads")}">Dossiers' in home
 
 
 def _digest_world(world, cases) -> dt.date:
