@@ -52,6 +52,10 @@ def _granted(user: User, today: date) -> Q:
     return Q(pk__in=grants.values("content_object_id"))
 
 
+# A case anonymised by the retention purge is kept for statistics only: it is nobody's file.
+_LIVE = Q(anonymised_on__isnull=True)
+
+
 def _not_excluded(user: User) -> Q:
     return ~Q(Exists(Case.excluded_staff.through.objects.filter(case=OuterRef("pk"), user=user)))
 
@@ -60,9 +64,9 @@ def own_cases(user: User, *, today: date | None = None) -> QuerySet[Case]:
     """The user's caseload: cases they follow (assigned, co-adviser, substitute) or direct."""
     today = today or timezone.localdate()
     if user.role == Role.ADVISER:
-        return Case.objects.filter(_granted(user, today)).filter(_not_excluded(user))
+        return Case.objects.filter(_granted(user, today), _LIVE).filter(_not_excluded(user))
     if user.role == Role.DIRECTOR:
-        return Case.objects.filter(branch__in=user.directed_branches.all()).filter(
+        return Case.objects.filter(_LIVE, branch__in=user.directed_branches.all()).filter(
             _not_excluded(user)
         )
     return Case.objects.none()
@@ -74,9 +78,9 @@ def visible_cases(user: User, *, today: date | None = None) -> QuerySet[Case]:
     if user.role == Role.ADVISER:
         mine = _granted(user, today)
         colleagues = Q(branch_id=user.branch_id, restricted=False)
-        return Case.objects.filter(mine | colleagues).filter(_not_excluded(user))
+        return Case.objects.filter(mine | colleagues, _LIVE).filter(_not_excluded(user))
     if user.role == Role.SECRETARY:
-        return Case.objects.filter(branch_id=user.branch_id, restricted=False).filter(
+        return Case.objects.filter(_LIVE, branch_id=user.branch_id, restricted=False).filter(
             _not_excluded(user)
         )
     return own_cases(user, today=today)
@@ -85,7 +89,7 @@ def visible_cases(user: User, *, today: date | None = None) -> QuerySet[Case]:
 def case_access(user: User, case: Case, *, today: date | None = None) -> Access:
     """How far `user` may go with `case` (see the table above)."""
     today = today or timezone.localdate()
-    if not user.is_authenticated or not user.is_active:
+    if not user.is_authenticated or not user.is_active or case.anonymised_on:
         return Access.NONE
     if user.role == Role.ADMIN:
         return Access.FORBIDDEN

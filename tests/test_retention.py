@@ -16,6 +16,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import DatabaseError, connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from cases import extensions, legal
@@ -36,6 +37,7 @@ from cases.models import (
     WorkHours,
     WorkPlacement,
 )
+from cases.policy import own_cases, visible_cases
 from cases.retention import cases_due, retention_cutoff, retention_purge
 from interviews.models import Interview
 from interviews.services import paris_datetime
@@ -437,3 +439,14 @@ def test_only_the_purges_declare_themselves_to_the_triggers():
         "access_log_purge": ["spip/services.py"],
         "case_purge": ["reporting/retention.py"],
     }
+
+
+def test_an_anonymised_case_is_nobodys_file(client_for, world, cases, full_case):
+    case = full_case["case"]
+    retention_purge(as_of=DUE)
+    for user in (world.adviser, world.colleague, world.director, world.secretary):
+        assert not visible_cases(user).filter(pk=case.pk).exists()
+        assert not own_cases(user).filter(pk=case.pk).exists()
+        response = client_for(user).get(reverse("cases:detail", args=[case.pk]))
+        assert response.status_code == 404
+    assert visible_cases(world.colleague).filter(pk=cases.cases["colleague"].pk).exists()
