@@ -30,6 +30,7 @@ from cases import deadlines
 from cases.models import Alert, Case, DigestClaim
 from cases.policy import own_cases
 from spip.exceptions import SpipError
+from spip.home import Panel
 from spip.models import AccessLog, Role, User
 from spip.services import access_log_record, notification_send
 
@@ -407,11 +408,9 @@ def _send_digest(adviser: User, alerts: list[Alert], monday: date, as_of: date) 
     send_mail(subject, body, None, [adviser.email])
 
 
-def home_panel(user: User, today: date) -> Any:
+def home_panel(user: User, today: date) -> Panel | None:
     """The home page's deadlines: the adviser's by urgency (two queries), or for a director
     the deadlines per adviser of the branches they direct (one query)."""
-    from spip.home import Panel
-
     if user.role == Role.ADVISER:
         context = home_summary(user, today) | {"rows": None}
     elif user.role == Role.DIRECTOR:
