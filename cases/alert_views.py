@@ -21,7 +21,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cases import alerts
 from cases.forms import SnoozeForm, apply_domain_error
-from cases.models import Alert
 from spip.exceptions import SpipError
 from spip.models import Role, User
 
@@ -110,7 +109,6 @@ def acknowledge(request: HttpRequest, alert_id: int) -> HttpResponse:
 def restore(request: HttpRequest, alert_id: int) -> HttpResponse:
     _followers_only(request)
     alert = alerts.alert_for_user(request.user, alert_id)
-    if alert.status == Alert.Status.OPEN:
-        alerts.alert_restore(acting_user=request.user, alert=alert)
+    if alerts.alert_restore(acting_user=request.user, alert=alert):
         messages.success(request, _("The deadline is back in the list."))
     return _back(request)

@@ -143,10 +143,6 @@ class AlertList:
     snoozed: list[Alert]
     acknowledged: list[Alert]
 
-    @property
-    def count(self) -> int:
-        return sum(group.count for group in self.groups)
-
 
 def alert_list(alerts: QuerySet[Alert], today: date) -> AlertList:
     """Every open alert of a caseload grouped by urgency, the snoozed and acknowledged ones
@@ -287,8 +283,11 @@ def alert_acknowledge(*, acting_user: User, alert: Alert) -> Alert:
     return alert
 
 
-def alert_restore(*, acting_user: User, alert: Alert) -> Alert:
-    """Bring a snoozed or acknowledged alert back into the lists."""
+def alert_restore(*, acting_user: User, alert: Alert) -> bool:
+    """Bring a snoozed or acknowledged alert back into the lists; False (nothing done) when
+    it is closed meanwhile."""
+    if alert.status != Alert.Status.OPEN:
+        return False
     with transaction.atomic():
         alert.snoozed_until, alert.snooze_reason, alert.snoozed_by = None, "", None
         alert.acknowledged_at, alert.acknowledged_by = None, None
@@ -299,7 +298,7 @@ def alert_restore(*, acting_user: User, alert: Alert) -> Alert:
             ]
         )  # fmt: skip
         access_log_record(acting_user=acting_user, action=AccessLog.Action.CHANGE, obj=alert.case)
-    return alert
+    return True
 
 
 def notify_new_alerts(*, as_of: date) -> int:

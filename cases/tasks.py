@@ -33,12 +33,6 @@ def sweep_deadlines() -> dict[str, list[int]]:
     return {code: [c.created, c.updated, c.closed] for code, c in counts.items()}
 
 
-@shared_task(name="cases.sweep_case_deadlines", time_limit=120)
-def sweep_case_deadlines(case_id: int) -> None:
-    """One case's deadlines recomputed (a worker that changed it asks for it)."""
-    deadlines.case_refresh(case_id)
-
-
 @shared_task(name="cases.send_digests", time_limit=30 * 60, soft_time_limit=25 * 60)
 def send_digests() -> int:
     """Monday morning: each adviser's digest of the week's deadlines, once per week."""
