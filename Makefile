@@ -6,7 +6,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: demo test bootstrap services install lint clean
+.PHONY: demo test bench bootstrap services install lint clean
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed: run make PYTHON=python3.11 ...")'
@@ -37,6 +37,12 @@ demo: bootstrap staticfiles/staticfiles.json
 test: bootstrap
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest tests
+
+# The national-scale benchmark (not part of `make test`): builds its own databases (the
+# national one is kept while the migrations do not change), measures, prints one table and
+# writes it to bench-results/. See spip/bench/__main__.py.
+bench: bootstrap staticfiles/staticfiles.json
+	$(PY) -m spip.bench
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -1,0 +1,12 @@
+"""The deployed settings, with the benchmark's own pages added to the URLs (the one-query
+floor view and a Django admin changelist over people). Only `make bench` uses them."""
+
+from spip.settings import *  # noqa: F403
+
+ROOT_URLCONF = "spip.bench.urls"
+
+# The tiny-scale test of the bench runs without `collectstatic`, like the other tests.
+if env.bool("BENCH_PLAIN_STATIC", False):  # noqa: F405
+    STORAGES = STORAGES | {  # noqa: F405
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    }
