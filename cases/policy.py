@@ -20,9 +20,11 @@ from __future__ import annotations
 
 import enum
 from datetime import date
+from typing import Any
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import BigIntegerField, Exists, Lookup, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -42,14 +44,35 @@ class Access(enum.IntEnum):
     WRITE = 4
 
 
+def _grants(user: User, today: date) -> QuerySet[CaseUserObjectPermission]:
+    return CaseUserObjectPermission.objects.filter(user=user, permission__codename=GRANT).filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gte=today)
+    )
+
+
 def _granted(user: User, today: date) -> Q:
     """Cases the user holds a live grant on. Every assigned adviser holds one (the services
     grant on assignment), so this also covers `adviser=user`, and as an IN over the grants
     table it uses its index instead of scanning every case."""
-    grants = CaseUserObjectPermission.objects.filter(user=user, permission__codename=GRANT).filter(
-        Q(valid_until__isnull=True) | Q(valid_until__gte=today)
-    )
-    return Q(pk__in=grants.values("content_object_id"))
+    return Q(pk__in=_grants(user, today).values("content_object_id"))
+
+
+@BigIntegerField.register_lookup
+class AnyOf(Lookup):
+    """`id__any_of=ArraySubquery(…)`: `id = ANY(ARRAY(subquery))`. The subquery runs once and
+    its ids drive the primary-key index, even OR'ed with another indexed condition (where an
+    `IN (subquery)` makes PostgreSQL check every case of the country)."""
+
+    lookup_name = "any_of"
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY({rhs})", [*lhs_params, *rhs_params]
+
+
+def _granted_or(user: User, today: date, other: Q) -> Q:
+    return Q(pk__any_of=ArraySubquery(_grants(user, today).values("content_object_id"))) | other
 
 
 # A case anonymised by the retention purge is kept for statistics only: it is nobody's file.
@@ -76,9 +99,10 @@ def visible_cases(user: User, *, today: date | None = None) -> QuerySet[Case]:
     """Every case that may appear in the user's lists and search results."""
     today = today or timezone.localdate()
     if user.role == Role.ADVISER:
-        mine = _granted(user, today)
         colleagues = Q(branch_id=user.branch_id, restricted=False)
-        return Case.objects.filter(mine | colleagues, _LIVE).filter(_not_excluded(user))
+        return Case.objects.filter(_granted_or(user, today, colleagues), _LIVE).filter(
+            _not_excluded(user)
+        )
     if user.role == Role.SECRETARY:
         return Case.objects.filter(_LIVE, branch_id=user.branch_id, restricted=False).filter(
             _not_excluded(user)

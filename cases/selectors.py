@@ -26,7 +26,6 @@ from cases.models import (
     MeasureEvent,
     Normalised,
     Obligation,
-    Person,
     Proof,
     WorkHours,
     WorkPlacement,
@@ -96,20 +95,31 @@ def caseload(
 
 
 NUMBER_PATTERN = re.compile(r"[0-9][0-9-]*")
-MATCHING_PEOPLE_LIMIT = 500
 
 
-def matching_people(term: str) -> QuerySet[Person]:
-    """People whose name resembles `term`, by the trigram index on their normalised names
-    (evaluate under `similarity_threshold`)."""
-    normalised = Normalised(Value(" ".join(term.split())[:100]))
-    return Person.objects.filter(search_name__trigram_word_similar=normalised)
+def ranked_matches(user: User, term: str) -> QuerySet[Case]:
+    """The user's visible cases whose person's name resembles `term`, best first (evaluate
+    under `similarity_threshold`)."""
+    normalised = Normalised(Value(term))
+    return (
+        visible_cases(user)
+        .filter(person__search_name__trigram_word_similar=normalised)
+        .annotate(score=TrigramWordSimilarity(normalised, "person__search_name"))
+        .order_by("-score", "person__birth_name", "id")
+    )
 
 
 def case_search(user: User, term: str) -> list[Case]:
     """Cases visible to `user` whose person's name resembles `term` (accents, case and small
     typos ignored), or whose number starts with it when it looks like a case number; best
-    matches first. Two indexed steps: the people, then their visible cases."""
+    matches first.
+
+    Two steps: the best matches among the user's visible cases (a branch's worth, whatever the
+    size of the country: their people are checked by primary key, or found by the trigram
+    index when fewer), then the summary of those 50 cases. Ranking before summarising keeps
+    the measures out of the ranking query; ranking among visible cases only means that a
+    common name matched by thousands of people elsewhere never pushes the user's own
+    person out of the results."""
     term = " ".join(term.split())[:100]
     if not term:
         return []
@@ -117,13 +127,9 @@ def case_search(user: User, term: str) -> list[Case]:
         matches = visible_cases(user).filter(number__startswith=term)
         return list(_with_summary(matches).order_by("number")[:SEARCH_LIMIT])
     with similarity_threshold():
-        people = list(matching_people(term).values_list("pk", flat=True)[:MATCHING_PEOPLE_LIMIT])
-        matches = visible_cases(user).filter(person_id__in=people)
-        return list(
-            _with_summary(matches)
-            .annotate(score=TrigramWordSimilarity(Normalised(Value(term)), "person__search_name"))
-            .order_by("-score", "person__birth_name", "id")[:SEARCH_LIMIT]
-        )
+        best = list(ranked_matches(user, term).values_list("pk", flat=True)[:SEARCH_LIMIT])
+    found = {case.pk: case for case in _with_summary(Case.objects.filter(pk__in=best))}
+    return [found[pk] for pk in best]
 
 
 @contextmanager

@@ -21,9 +21,9 @@ from cases.models import (
     Proof,
 )
 from cases.policy import Access, case_access
-from cases.selectors import case_search, matching_people, similarity_threshold
+from cases.selectors import case_search, ranked_matches, similarity_threshold
 from spip.exceptions import NotAllowed, SpipError
-from spip.models import AccessLog, Notification
+from spip.models import AccessLog, Branch, Notification
 
 pytestmark = pytest.mark.django_db
 
@@ -177,19 +177,41 @@ def test_search_by_case_number(world, reference):
     assert [case.pk for case in case_search(world.adviser, target.number)] == [target.pk]
 
 
-def test_search_uses_the_trigram_index(world, reference):
-    # A few thousand people, inserted in one statement, each with a case at the branch.
+def _people_elsewhere(world, count: int, name: str) -> None:
+    """`count` people called `name`, each with an open case at another branch, inserted in
+    one statement (as the country around a branch)."""
+    other = Branch.objects.exclude(pk=world.adviser.branch_id).first()
     with connection.cursor() as cursor:
         cursor.execute(
-            "INSERT INTO cases_person (birth_name, usage_name, first_names, sex, birth_date, "
-            "birth_place, nationality, aliases, address, phone, email, sms_opt_out) "
-            "SELECT 'Nom' || n, '', 'Prénom' || n, 'M', DATE '1950-01-01' + n, '', '', '', '', "
-            "'', '', false FROM generate_series(1, 4000) AS n"
+            "WITH people AS (INSERT INTO cases_person (birth_name, usage_name, first_names, sex, "
+            "birth_date, birth_place, nationality, aliases, address, phone, email, sms_opt_out) "
+            "SELECT %s, '', 'Prénom' || n, 'M', DATE '1950-01-01' + n, '', '', '', '', '', '', "
+            "false FROM generate_series(1, %s) AS n RETURNING id) "
+            "INSERT INTO cases_case (number, person_id, branch_id, environment, opened_on, "
+            "intensity_id, intensity_reason, restricted, version) "
+            "SELECT 'X' || id, id, %s, 'open', DATE '2025-01-01', "
+            "(SELECT min(id) FROM cases_intensitylevel), '', false, 1 FROM people",
+            [name, count, other.pk],
         )
         cursor.execute("ANALYZE cases_person")
+        cursor.execute("ANALYZE cases_case")
+
+
+def test_search_finds_the_own_person_among_thousands_of_namesakes(world, reference):
+    # Nationally, "Martin" matches thousands of people: none of them may push the adviser's
+    # own Martin out of the results.
+    _people_elsewhere(world, 1500, "Martin")
+    target = _open(world, "Martin")
+    assert [case.pk for case in case_search(world.adviser, "martin")] == [target.pk]
+
+
+def test_search_never_reads_every_case_or_person(world, reference):
+    _people_elsewhere(world, 4000, "Nom")
+    _open(world, "Lefèvre")
     with similarity_threshold():
-        plan = matching_people("lefebvre").values_list("pk", flat=True).explain()
-    assert "person_search_trgm" in plan, plan
+        plan = ranked_matches(world.adviser, "lefebvre").values_list("pk", flat=True).explain()
+    assert "Seq Scan on cases_case" not in plan, plan
+    assert "Seq Scan on cases_person" not in plan, plan
 
 
 def test_search_terms_never_appear_in_a_url(client, world, reference):
