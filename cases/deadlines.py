@@ -56,6 +56,14 @@ class Rule:
 
 _rules: dict[str, Rule] = {}
 DEADLOCK_DETECTED = "40P01"
+# Room for the rule's rows to be looked up by hash (the closing half's NOT IN) at national
+# volumes; for the sweep's own transaction only.
+SWEEP_SETTINGS = "SET LOCAL work_mem = '64MB'"
+# Before sweeping every case: the planner's picture of the alerts table, which the rules and
+# the closing half read, may date from before the last sweep wrote tens of thousands of rows
+# (autovacuum lags); planned on it, a correlated lookup of the alerts became a scan of the
+# whole index per case (minutes per rule at national scale). Sampling costs ~0.1 s.
+SWEEP_PREPARE = "ANALYZE cases_alert"
 
 
 def register(rule: Rule) -> Rule:
@@ -92,10 +100,11 @@ resolved AS (
     UPDATE cases_alert AS alert SET status = 'closed', closed_at = %(now)s
     WHERE alert.rule = %(rule)s AND alert.status = 'open'
       AND (%(case_id)s::bigint IS NULL OR alert.case_id = %(case_id)s)
-      AND NOT EXISTS (
-          SELECT 1 FROM current
-          WHERE current.object_id = alert.object_id AND current.due_on = alert.due_on
-      )
+      -- A hashed lookup in the rule's rows whatever the planner believes the alerts table
+      -- holds: a NOT EXISTS here became, on statistics older than the last sweep, a nested
+      -- loop comparing every open alert with every row (minutes per rule at national scale).
+      -- The rows are never NULL (the INSERT above would fail first).
+      AND (alert.object_id, alert.due_on) NOT IN (SELECT object_id, due_on FROM current)
     RETURNING 1
 )
 SELECT (SELECT count(*) FROM raised WHERE created),
@@ -132,6 +141,9 @@ def sweep(*, as_of: date, case_id: int | None = None) -> dict[str, RuleCounts]:
     on every alert at once) and is tried again if it loses a deadlock to a case recompute.
     Safe to run twice: the second run changes nothing."""
     now = timezone.now()
+    if case_id is None:
+        with connection.cursor() as cursor:
+            cursor.execute(SWEEP_PREPARE)
     return {
         rule.code: _sweep_rule(rule, parameters(rule, as_of=as_of, case_id=case_id, now=now))
         for rule in rules()
@@ -142,6 +154,7 @@ def _sweep_rule(rule: Rule, params: dict[str, Any], attempts: int = 3) -> RuleCo
     for attempt in range(1, attempts + 1):
         try:
             with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(SWEEP_SETTINGS)
                 cursor.execute(statement(rule), params)
                 return RuleCounts(*cursor.fetchone())
         except OperationalError as error:

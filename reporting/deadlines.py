@@ -29,7 +29,7 @@ from reporting.selectors import DUE_HORIZON_DAYS, OVERDUE_SHOWN_DAYS
 WITHIN_WINDOW = """(
     {due} >= %(as_of)s - %(behind)s
     OR EXISTS (SELECT 1 FROM cases_alert a WHERE a.rule = %(rule)s AND a.status = 'open'
-               AND a.object_id = {object} AND a.due_on = {due})
+               AND a.case_id = {case} AND a.object_id = {object} AND a.due_on = {due})
 )"""
 # Countersigned by a director: issued, or being issued (a failed rendering is retried).
 ISSUED = "r.status IN ('validated', 'failed', 'issued')"
@@ -58,7 +58,7 @@ register(
             SELECT (c.opened_on + make_interval(months => %(months)s))::date AS day
         ) due
         WHERE {OPEN_CASE} AND due.day <= %(as_of)s + %(ahead)s
-          AND {WITHIN_WINDOW.format(due="due.day", object="c.id")}
+          AND {WITHIN_WINDOW.format(due="due.day", object="c.id", case="c.id")}
           AND EXISTS (SELECT 1 FROM cases_measure m WHERE m.case_id = c.id AND {RUNNING})
           AND NOT EXISTS (
               SELECT 1 FROM reporting_report r
@@ -100,7 +100,7 @@ register(
         WHERE {OPEN_CASE} AND {RUNNING}
           AND m.end_date > (m.start_date + make_interval(months => %(over_months)s))::date
           AND anniversary.day > m.start_date AND anniversary.day < m.end_date
-          AND {WITHIN_WINDOW.format(due="anniversary.day", object="m.id")}
+          AND {WITHIN_WINDOW.format(due="anniversary.day", object="m.id", case="m.case_id")}
           AND NOT EXISTS (
               SELECT 1 FROM reporting_report r
               WHERE r.measure_id = m.id AND r.kind = 'annual' AND {ISSUED}
