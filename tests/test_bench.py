@@ -83,7 +83,7 @@ def test_the_generator_needs_an_empty_database(tiny):
 QUERIES = {
     "case_list": 9,
     "case_file": 25,
-    "search": 12,
+    "search": 9,
     "admin": 9,
     "floor": 6,
 }

@@ -21,7 +21,7 @@ from cases.models import (
     Proof,
 )
 from cases.policy import Access, case_access
-from cases.selectors import case_search, ranked_matches, similarity_threshold
+from cases.selectors import case_search, ranked_matches
 from spip.exceptions import NotAllowed, SpipError
 from spip.models import AccessLog, Branch, Notification
 
@@ -208,8 +208,7 @@ def test_search_finds_the_own_person_among_thousands_of_namesakes(world, referen
 def test_search_never_reads_every_case_or_person(world, reference):
     _people_elsewhere(world, 4000, "Nom")
     _open(world, "Lefèvre")
-    with similarity_threshold():
-        plan = ranked_matches(world.adviser, "lefebvre").values_list("pk", flat=True).explain()
+    plan = ranked_matches(world.adviser, "lefebvre").values_list("pk", flat=True).explain()
     assert "Seq Scan on cases_case" not in plan, plan
     assert "Seq Scan on cases_person" not in plan, plan
 
