@@ -2,9 +2,9 @@
 
 At scale 1 it builds what a national deployment follows: ~250,000 people in 100
 départements and 400 branches, ~2,350 advisers whose open caseloads run from 60 to 140 (so
-~235,000 open cases, plus closed ones), ~300,000 measures, ~1,000,000 obligations, ~3,500,000
-proofs, ~5,000,000 interviews, reports, workshops, a year of access log (~12,000,000 rows)
-and the change-history rows of every tracked record. A smaller `scale` keeps the same shape
+~235,000 open cases, plus closed ones), ~290,000 measures, ~1,000,000 obligations, ~2,900,000
+proofs, ~5,000,000 interviews, ~350,000 reports, workshops, a year of access log (~12,000,000
+rows) and the change-history rows of every tracked record. A smaller `scale` keeps the same shape
 (the tests use ~1/250th).
 
 Everything is a handful of `INSERT … SELECT … FROM generate_series(…)` statements whose
@@ -41,7 +41,7 @@ logger = logging.getLogger(__name__)
 
 # Bumped whenever what the generator writes changes: a stored database built by another
 # version (or another schema) is rebuilt.
-VERSION = 1
+VERSION = 2
 
 # National figures at scale 1 (everything else follows from them).
 DEPARTMENTS = 100
@@ -407,7 +407,8 @@ INSERT INTO cases_obligation (measure_id, type_id, details, check_interval_days,
                               lifted_on, lift_reason, automatic, version)
 SELECT m.id, t.id, '', NULL, m.start_date, NULL, '', true, 1
 FROM cases_measure m
-JOIN cases_obligationtype t ON t.code IN ('control-convocations', 'control-visits')
+JOIN cases_obligationtype t
+    ON t.code IN ('control-convocations', 'control-visits', 'control-moves')
 WHERE m.kind = ANY(%(supervised)s);
 
 INSERT INTO cases_obligation (measure_id, type_id, details, check_interval_days, imposed_on,
@@ -517,7 +518,8 @@ FROM (
                 + make_interval(mins => cycle.minute)) AT TIME ZONE 'Europe/Paris' AS start
     ) slot
 ) planned
-WHERE start <= %(now)s OR due;
+-- One open case in ten has no next interview planned yet (its adviser has still to do it).
+WHERE start <= %(now)s OR (due AND pg_temp.rnd(case_id, 52) >= 0.1);
 """
 
 REPORTS = """
