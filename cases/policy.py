@@ -52,8 +52,8 @@ def _grants(user: User, today: date) -> QuerySet[CaseUserObjectPermission]:
 
 def _granted(user: User, today: date) -> Q:
     """Cases the user holds a live grant on. Every assigned adviser holds one (the services
-    grant on assignment), so this also covers `adviser=user`, and as an IN over the grants
-    table it uses its index instead of scanning every case."""
+    grant on assignment), so this also covers `adviser=user`; the caseload starts from the
+    grants table's index instead of scanning every case."""
     return Q(pk__in=_grants(user, today).values("content_object_id"))
 
 
@@ -64,6 +64,7 @@ class AnyOf(Lookup):
     `IN (subquery)` makes PostgreSQL check every case of the country)."""
 
     lookup_name = "any_of"
+    prepare_rhs = False  # an array expression, not one value of the field
 
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
         lhs, lhs_params = self.process_lhs(compiler, connection)

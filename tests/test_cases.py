@@ -177,10 +177,10 @@ def test_search_by_case_number(world, reference):
     assert [case.pk for case in case_search(world.adviser, target.number)] == [target.pk]
 
 
-def _people_elsewhere(world, count: int, name: str) -> None:
-    """`count` people called `name`, each with an open case at another branch, inserted in
-    one statement (as the country around a branch)."""
-    other = Branch.objects.exclude(pk=world.adviser.branch_id).first()
+def _people_elsewhere(world, count: int, name: str, *, branch=None) -> None:
+    """`count` people called `name`, each with an open case at another branch (or `branch`),
+    inserted in one statement (as the country around a branch)."""
+    other = branch or Branch.objects.exclude(pk=world.adviser.branch_id).first()
     with connection.cursor() as cursor:
         cursor.execute(
             "WITH people AS (INSERT INTO cases_person (birth_name, usage_name, first_names, sex, "
@@ -205,8 +205,12 @@ def test_search_finds_the_own_person_among_thousands_of_namesakes(world, referen
     assert [case.pk for case in case_search(world.adviser, "martin")] == [target.pk]
 
 
-def test_search_never_reads_every_case_or_person(world, reference):
-    _people_elsewhere(world, 4000, "Nom")
+@pytest.mark.parametrize("colleagues", [0, 400])
+def test_search_never_reads_every_case_or_person(world, reference, colleagues):
+    # The similarity is computed for the branch's people only, however many they are
+    # (migration 0013 tells the planner what it costs), never for the whole country.
+    _people_elsewhere(world, 6000, "Nom")
+    _people_elsewhere(world, colleagues, "Voisin", branch=world.adviser.branch)
     _open(world, "Lefèvre")
     plan = ranked_matches(world.adviser, "lefebvre").values_list("pk", flat=True).explain()
     assert "Seq Scan on cases_case" not in plan, plan

@@ -5,9 +5,10 @@
 Two databases of their own on the project's PostgreSQL server:
 - `<prefix>_branch`: the demo (`seed_demo`, one département, ~475 people), rebuilt each day;
 - `<prefix>_national`: `seed_national --scale S` (~250,000 people at scale 1), built once and
-  kept while the generator and the scale are unchanged (the database's comment says which);
-  new migrations are applied to it as to a live database, and one it has that this checkout
-  lacks (another branch's schema) makes it rebuilt.
+  kept for a week while the generator (`national.py`) and the scale are unchanged (the
+  database's comment says which); new migrations are applied to it as to a live database,
+  and one it has that this checkout lacks (another branch's schema) makes it rebuilt.
+Only databases the bench made (their comment starts with "spip-bench:") are ever dropped.
 Each is measured by `spip.bench.measure` in its own process; the table is printed and
 written, with every figure, to `<out>/bench-<date>.json` (an ignored folder).
 Benchmarks print figures; they fail only when something does not run.
@@ -16,6 +17,7 @@ Benchmarks print figures; they fail only when something does not run.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import shutil
@@ -29,6 +31,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg2
+from psycopg2 import sql
 
 from spip.bench import national
 from spip.config import Env
@@ -73,9 +76,9 @@ def _manage(url: str, *arguments: str) -> None:
     subprocess.run([PYTHON, "manage.py", *arguments], cwd=ROOT, env=_env(url), check=True)
 
 
-# Files the bench's processes write (the demo's, the issued bench report) go to a temporary
-# folder removed after the run, never to .data/.
-FILES = tempfile.mkdtemp(prefix="spip-bench-files-")
+MARK = "spip-bench:"  # the comment of every database the bench made (and may drop)
+NATIONAL_MAX_AGE_DAYS = 7  # its data is dated from the day it was built
+FILES = ""  # the run's temporary private files (set by `main`)
 
 
 def _env(url: str) -> dict[str, str]:
@@ -85,6 +88,12 @@ def _env(url: str) -> dict[str, str]:
         "DJANGO_SETTINGS_MODULE": "spip.bench.settings",
         "PRIVATE_FILES_ROOT": FILES,
     }
+
+
+def national_fingerprint(scale: float) -> str:
+    """The generator's code and the scale: another generator means another database."""
+    source = (ROOT / "spip" / "bench" / "national.py").read_bytes()
+    return f"national-v{national.VERSION}-{hashlib.sha256(source).hexdigest()[:12]}-{scale}"
 
 
 def _unknown_migrations(url: str) -> bool:
@@ -103,26 +112,42 @@ def _unknown_migrations(url: str) -> bool:
         connection.close()
 
 
-def ensure_database(base_url: str, name: str, fingerprint: str, build: list[list[str]]) -> bool:
-    """Create and fill database `name` unless it already holds data of this fingerprint;
-    return whether it was (re)built. A kept database gets the checkout's new migrations, as
-    a live one would (adding an index to national volumes is part of what we measure)."""
+def ensure_database(
+    base_url: str, name: str, fingerprint: str, build: list[list[str]], *, max_age_days: int
+) -> bool:
+    """Create and fill database `name` unless it already holds data of this fingerprint
+    built less than `max_age_days` ago; return whether it was (re)built. A kept database gets
+    the checkout's new migrations, as a live one would (an index added to national volumes
+    is part of what we measure). Only a database the bench made is ever dropped."""
     url = _with_name(base_url, name)
     server = _server(base_url)
     try:
         stored = _stored_fingerprint(server, name)
-        if stored == fingerprint and not _unknown_migrations(url):
-            _manage(url, "migrate", "--noinput", "--verbosity", "0")
-            return False
+        if stored is not None and not stored.startswith(MARK):
+            raise SystemExit(f"Database {name} exists and was not made by the bench: not touched.")
+        if stored:
+            kept, _, built_on = stored.removeprefix(MARK).rpartition("@")
+            fresh = (date.today() - date.fromisoformat(built_on)).days < max_age_days
+            if kept == fingerprint and fresh and not _unknown_migrations(url):
+                _manage(url, "migrate", "--noinput", "--verbosity", "0")
+                return False
+        identifier = sql.Identifier(name)
         with server.cursor() as cursor:
             if stored is not None:
-                cursor.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-            cursor.execute(f'CREATE DATABASE "{name}"')
+                cursor.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(identifier))
+            cursor.execute(sql.SQL("CREATE DATABASE {}").format(identifier))
+            # Marked at once: a build cut short is the bench's to drop next time.
+            cursor.execute(
+                sql.SQL("COMMENT ON DATABASE {} IS %s").format(identifier), [f"{MARK}building"]
+            )
         _manage(url, "migrate", "--noinput", "--verbosity", "0")
         for arguments in build:
             _manage(url, *arguments)
         with server.cursor() as cursor:
-            cursor.execute(f'COMMENT ON DATABASE "{name}" IS %s', [fingerprint])
+            cursor.execute(
+                sql.SQL("COMMENT ON DATABASE {} IS %s").format(identifier),
+                [f"{MARK}{fingerprint}@{date.today().isoformat()}"],
+            )
         return True
     finally:
         server.close()
@@ -274,22 +299,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "bench-results")
     args = parser.parse_args(argv)
     started = time.perf_counter()
+    global FILES  # noqa: PLW0603 - read by `_env` for every process of the run
+    FILES = tempfile.mkdtemp(prefix="spip-bench-files-")
     base_url = Env.for_project(ROOT).str("DATABASE_URL")
     today = date.today().isoformat()
     args.out.mkdir(parents=True, exist_ok=True)
 
     branch_name, national_name = f"{args.prefix}_branch", f"{args.prefix}_national"
     print(f"Branch database {branch_name}: demo data", flush=True)
-    ensure_database(base_url, branch_name, f"demo-{today}", [["seed_demo"]])
+    ensure_database(base_url, branch_name, "demo", [["seed_demo"]], max_age_days=1)
     print(f"National database {national_name}: scale {args.scale}", flush=True)
     built = ensure_database(
         base_url,
         national_name,
-        f"national-v{national.VERSION}-{args.scale}",
+        national_fingerprint(args.scale),
         [["seed_national", "--scale", str(args.scale)]],
+        max_age_days=NATIONAL_MAX_AGE_DAYS,
     )
     if not built:
-        print("  kept from an earlier run (same generator and scale)", flush=True)
+        print("  kept from an earlier run (same generator and scale, built this week)", flush=True)
 
     print("Measuring the branch database", flush=True)
     branch_run = measure(
@@ -334,4 +362,5 @@ if __name__ == "__main__":
     try:
         sys.exit(main())
     finally:
-        shutil.rmtree(FILES, ignore_errors=True)
+        if FILES:
+            shutil.rmtree(FILES, ignore_errors=True)

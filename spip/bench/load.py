@@ -17,6 +17,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from django.conf import settings
+
 from spip.devenv import process_commands
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -59,6 +61,7 @@ class Gunicorn:
             except OSError:
                 pass
             if self.process.poll() is not None or time.monotonic() > deadline:
+                _stop(self.process)
                 raise RuntimeError("gunicorn did not start")
             time.sleep(0.2)
 
@@ -74,7 +77,7 @@ def _get(port: int, path: str, cookie: str) -> tuple[int, int]:
     try:
         headers = {"Host": "localhost"}
         if cookie:
-            headers["Cookie"] = f"sessionid={cookie}"
+            headers["Cookie"] = f"{settings.SESSION_COOKIE_NAME}={cookie}"
         connection.request("GET", path, headers=headers)
         response = connection.getresponse()
         body = response.read()
@@ -154,6 +157,7 @@ class Worker:
         deadline = time.monotonic() + 90
         while not app.control.ping(destination=[self.hostname], timeout=1.0):
             if self.process.poll() is not None or time.monotonic() > deadline:
+                _stop(self.process)
                 raise RuntimeError("the Celery worker did not start")
         return self
 

@@ -5,6 +5,10 @@ from spip.settings import *  # noqa: F403
 
 ROOT_URLCONF = "spip.bench.urls"
 
+# The bench resets alerts and writes reports: never against another database than its own.
+if not DATABASES["default"]["NAME"].startswith(("spip_bench", "test_")):  # noqa: F405
+    raise RuntimeError("spip.bench.settings only runs against a spip_bench_* or test_* database")
+
 # The tiny-scale test of the bench runs without `collectstatic`, like the other tests.
 if env.bool("BENCH_PLAIN_STATIC", False):  # noqa: F405
     STORAGES = STORAGES | {  # noqa: F405
