@@ -79,6 +79,7 @@ def _manage(url: str, *arguments: str) -> None:
 MARK = "spip-bench:"  # the comment of every database the bench made (and may drop)
 NATIONAL_MAX_AGE_DAYS = 7  # its data is dated from the day it was built
 FILES = ""  # the run's temporary private files (set by `main`)
+LOGS = ROOT / "bench-results"  # gunicorn's and the worker's output (set by `main`)
 
 
 def _env(url: str) -> dict[str, str]:
@@ -87,6 +88,7 @@ def _env(url: str) -> dict[str, str]:
         "HTTPS": "false",
         "DJANGO_SETTINGS_MODULE": "spip.bench.settings",
         "PRIVATE_FILES_ROOT": FILES,
+        "BENCH_LOG_DIR": str(LOGS),
     }
 
 
@@ -299,8 +301,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "bench-results")
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    global FILES  # noqa: PLW0603 - read by `_env` for every process of the run
+    global FILES, LOGS  # noqa: PLW0603 - read by `_env` for every process of the run
     FILES = tempfile.mkdtemp(prefix="spip-bench-files-")
+    LOGS = args.out
     base_url = Env.for_project(ROOT).str("DATABASE_URL")
     today = date.today().isoformat()
     args.out.mkdir(parents=True, exist_ok=True)

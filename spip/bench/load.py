@@ -10,6 +10,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -23,6 +24,13 @@ from spip.devenv import process_commands
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
+
+
+def _log(name: str) -> Any:
+    """Where a process's own output goes: `<out>/<name>.log` (the runner sets BENCH_LOG_DIR),
+    so that the table is not buried in banners; read it when a process fails."""
+    folder = Path(os.environ.get("BENCH_LOG_DIR") or tempfile.gettempdir())
+    return (folder / f"{name}.log").open("ab")
 
 
 def _free_port() -> int:
@@ -51,7 +59,8 @@ class Gunicorn:
         command = [str(BIN / command[0]), *command[1:]]
         command[command.index("--access-logfile") + 1] = "/dev/null"
         env = os.environ | {"DJANGO_SETTINGS_MODULE": "spip.bench.settings"}
-        self.process = subprocess.Popen(command, cwd=ROOT, env=env)
+        with _log("gunicorn") as log:
+            self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
         deadline = time.monotonic() + 60
         while True:
             try:
@@ -153,7 +162,10 @@ class Worker:
         command = [str(BIN / command[0]), *command[1:]]
         command += ["--queues", self.queue, "--hostname", self.hostname, "--pool", "solo",
                     "--without-mingle", "--without-gossip", "--loglevel", "WARNING"]  # fmt: skip
-        self.process = subprocess.Popen(command, cwd=ROOT, env=dict(os.environ))
+        with _log("worker") as log:
+            self.process = subprocess.Popen(
+                command, cwd=ROOT, env=dict(os.environ), stdout=log, stderr=log
+            )
         deadline = time.monotonic() + 90
         while not app.control.ping(destination=[self.hostname], timeout=1.0):
             if self.process.poll() is not None or time.monotonic() > deadline:
