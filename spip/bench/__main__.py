@@ -230,7 +230,8 @@ def table(report: dict[str, Any]) -> str:
         f"branch {pages_b['case_list']['median_ms']} ms, {q(pages_b['case_list'])}",
     )
     row(
-        "/cases/<id>/ (median case of that caseload)",
+        f"/cases/<id>/, a case with {pages_n['case_size']['interviews']} interviews "
+        f"(branch: {pages_b['case_size']['interviews']})",
         "case_file",
         f"{pages_n['case_file']['median_ms']} ms, {q(pages_n['case_file'])}",
         f"branch {pages_b['case_file']['median_ms']} ms, {q(pages_b['case_file'])}",
