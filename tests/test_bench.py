@@ -41,7 +41,7 @@ def test_caseloads_run_from_60_to_140_open_cases(tiny):
     assert len(set(caseloads)) > len(caseloads) // 2  # spread, not one size for all
 
 
-def test_the_measure_mix_follows_the_national_statistics(tiny):
+def test_the_measure_mix_follows_the_generator_shares(tiny):
     kinds = Counter(Measure.objects.values_list("kind", flat=True))
     total = sum(kinds.values())
     for kind, percent in national.MEASURE_MIX.items():

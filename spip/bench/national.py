@@ -55,7 +55,8 @@ WORKSHOPS_PER_BRANCH = 8
 SLOTS = 190  # half-hour slots in a two-week cycle (10 days x 19)
 assert CASELOAD_MAX < 141 <= SLOTS
 
-# Measure mix of the community branches (percent), from the SPIP's caseload statistics.
+# Measure mix (percent): an assumption, probation first and community work second, to be
+# checked against the administration's published caseload statistics.
 MEASURE_MIX = {
     "probation": 44, "probation_reinforced": 4, "tig": 18, "ddse_sentence": 6,
     "ddse_adjustment": 4, "semi_liberty": 2, "outside_placement": 1, "parole": 3,
