@@ -330,12 +330,15 @@ def main(argv: list[str] | None = None) -> int:
     print("Measuring the national database", flush=True)
     national_url = _with_name(base_url, national_name)
     national_run = measure(
-        national_url, "pages,search,sweep,pdf,worker,load", args.out / "national.json", args.quick
+        national_url,
+        "sizes,pages,search,sweep,pdf,worker,load",
+        args.out / "national.json",
+        args.quick,
     )
     report = {
         "day": today,
         "scale": args.scale,
-        "sizes": _sizes(national_url),
+        "sizes": national_run["sizes"],
         "national": national_run,
         "branch": branch_run,
         "compared": results(national_run, branch_run),
@@ -347,19 +350,6 @@ def main(argv: list[str] | None = None) -> int:
     print(table(report))
     print(f"\nWritten to {path} in {report['seconds']} s.")
     return 0
-
-
-def _sizes(url: str) -> dict[str, int]:
-    connection = psycopg2.connect(url)
-    try:
-        with connection.cursor() as cursor:
-            sizes = {}
-            for name in national.TABLES:
-                cursor.execute(f"SELECT count(*) FROM {name}")  # noqa: S608
-                sizes[name] = cursor.fetchone()[0]
-            return sizes
-    finally:
-        connection.close()
 
 
 if __name__ == "__main__":

@@ -358,6 +358,10 @@ def main(argv: list[str] | None = None) -> int:
     django.setup()
     what = set(args.what.split(","))
     result: dict[str, Any] = {}
+    if "sizes" in what:
+        from spip.bench.national import row_counts
+
+        result["sizes"] = row_counts()
     # The sweep first: it leaves the alerts a nightly run leaves, which the pages then show.
     if "sweep" in what:
         result["sweep"] = measure_sweep()
