@@ -33,6 +33,7 @@ from spip.exceptions import SpipError
 from spip.home import Panel
 from spip.models import AccessLog, Role, User
 from spip.services import access_log_record, notification_send
+from spip.workdays import week_start
 
 logger = logging.getLogger(__name__)
 
@@ -336,10 +337,6 @@ def notify_new_alerts(*, as_of: date) -> int:
                                   link=link)  # fmt: skip
         Alert.objects.filter(pk__in=ids).update(notified_at=timezone.now())
     return len(advisers)
-
-
-def week_start(day: date) -> date:
-    return day - timedelta(days=day.weekday())
 
 
 def digest_send(*, as_of: date) -> int:

@@ -64,6 +64,7 @@ from cases.models import (
 )
 from cases.reference import load_reference_data
 from spip.models import AccessLog, Branch, Court, Partner, User
+from spip.workdays import working_days
 
 # --- Who follows whom -------------------------------------------------------------------
 
@@ -934,7 +935,7 @@ SESSION_HOURS = (Decimal("3.5"), Decimal(4), Decimal(7), Decimal(7))
 
 
 def _work_sessions(
-    rng: random.Random, measure: Measure, started_on: date, today: date
+    rng: random.Random, measure: Measure, started_on: date, today: date, branch: Branch
 ) -> list[tuple[date, Decimal]]:
     """Days worked since the placement began: on pace with the deadline for most, behind for
     a third, nothing yet for a few, all the hours for some. Never more than ordered."""
@@ -958,11 +959,7 @@ def _work_sessions(
     hours = [length] * int(target // length)
     if target == ordered and target % length:
         hours.append(target % length)
-    workdays = [
-        started_on + timedelta(days=offset)
-        for offset in range(elapsed + 1)
-        if (started_on + timedelta(days=offset)).weekday() < 5
-    ]
+    workdays = working_days(started_on, today, branch)
     hours = hours[: len(workdays)]
     return list(zip(sorted(rng.sample(workdays, len(hours))), hours, strict=True))
 
@@ -990,7 +987,7 @@ def _seed_work(
     )  # fmt: skip
     return 1, [
         WorkHours(placement=placement, date=day, hours=hours, validated_by=actor)
-        for day, hours in _work_sessions(rng, measure, started_on, today)
+        for day, hours in _work_sessions(rng, measure, started_on, today, measure.case.branch)
     ]
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from cases.models import Case
 from interviews.models import Interview
+from spip.workdays import on_or_before_working_day, week_start, working_days
 
 SLOTS = [time(9, 0), time(9, 45), time(10, 30), time(11, 15), time(14, 0), time(14, 45),
          time(15, 30), time(16, 15)]  # fmt: skip
@@ -38,7 +39,7 @@ def seed_interviews(*, department: Any, branches: dict[str, Any], stdout: Any = 
     now = timezone.now()
     cases = list(
         Case.objects.filter(branch__department=department, adviser__isnull=False)
-        .select_related("intensity", "branch", "adviser")
+        .select_related("intensity", "branch__department", "adviser")
         .order_by("pk")
     )
     taken: set[tuple[int, datetime]] = set()
@@ -56,9 +57,8 @@ def seed_interviews(*, department: Any, branches: dict[str, Any], stdout: Any = 
             created_by_id=case.adviser_id, **extra,
         ))  # fmt: skip
 
-    def at(day: date) -> datetime:
-        while day.weekday() >= 5:
-            day -= timedelta(days=1)
+    def at(day: date, branch: Any) -> datetime:
+        day = on_or_before_working_day(day, branch)
         return datetime.combine(day, rng.choice(SLOTS)).replace(tzinfo=zone)
 
     for case in cases:
@@ -67,7 +67,7 @@ def seed_interviews(*, department: Any, branches: dict[str, Any], stdout: Any = 
         day = case.opened_on + timedelta(days=rng.randint(5, 20))
         first = True
         while day < today - timedelta(days=7):
-            start = at(day)
+            start = at(day, case.branch)
             roll = rng.random()
             status = Interview.Status.HELD
             if roll > 0.9:
@@ -84,10 +84,12 @@ def seed_interviews(*, department: Any, branches: dict[str, Any], stdout: Any = 
                 convocation_channel=Interview.Channel.HAND)  # fmt: skip
             first = False
             day += timedelta(days=interval - rng.randint(0, min(7, interval // 3)))
-    # The agendas: this week and next week for Montluçon advisers (about 4 a day each), and a
-    # few interviews of the last days still to log.
+    # The agendas: the working days of this week and next week for Montluçon advisers (about
+    # 4 a day each), so the next working day has its convocations on a weekend or holiday
+    # too, and a few interviews of the last days still to log.
     montlucon = branches.get("Montluçon") or next(iter(branches.values()))
-    monday = today - timedelta(days=today.weekday())
+    monday = week_start(today)
+    days = working_days(monday - timedelta(days=3), monday + timedelta(days=11), montlucon)
     by_adviser: dict[int, list[Case]] = {}
     for case in cases:
         if case.branch_id == montlucon.pk and not case.closed_on:
@@ -95,8 +97,7 @@ def seed_interviews(*, department: Any, branches: dict[str, Any], stdout: Any = 
     for adviser_cases in by_adviser.values():
         starts = [
             datetime.combine(day, slot).replace(tzinfo=zone)
-            for offset in range(-3, 12)
-            if (day := monday + timedelta(days=offset)).weekday() < 5
+            for day in days
             for slot in sorted(rng.sample(SLOTS, 4))
         ]
         # The two latest past interviews wait for their outcome ("outcomes to log").

@@ -15,6 +15,7 @@ from interviews import selectors, services
 from interviews.models import Interview
 from spip.home import Panel
 from spip.models import Role, User
+from spip.workdays import next_working_day
 
 TIMELINE_LABELS = {
     Interview.Status.HELD: _("Interview held"),
@@ -65,7 +66,9 @@ def interviews_section(case: Case, user: User, access: Access, today: date) -> S
 def home_panel(user: User, today: date) -> Panel | None:
     if user.role not in (Role.ADVISER, Role.DIRECTOR):
         return None
-    columns = selectors.agenda(user, [user], today, 2) if user.role == Role.ADVISER else []
+    # Today and the next working day of the adviser's branch (Monday, seen on a Friday).
+    dates = [today, next_working_day(today, user.branch)]
+    columns = selectors.agenda(user, [user], dates) if user.role == Role.ADVISER else []
     days = columns[0].days if columns else []
     return Panel(
         template="interviews/_home_panel.html",

@@ -67,10 +67,10 @@ class AgendaColumn:
     days: list[AgendaDay]
 
 
-def agenda(viewer: User, advisers: list[User], first: date, days: int) -> list[AgendaColumn]:
-    """Interviews of `advisers` from `first` for `days` days (Paris days), one column per
-    adviser, cancelled ones included (shown struck through)."""
-    start, end = day_bounds(first, days)
+def agenda(viewer: User, advisers: list[User], dates: list[date]) -> list[AgendaColumn]:
+    """Interviews of `advisers` on `dates` (Paris days, in order, not necessarily
+    consecutive), one column per adviser, cancelled ones included (shown struck through)."""
+    start, end = day_bounds(dates[0], (dates[-1] - dates[0]).days + 1)
     by_key: dict[tuple[int, date], list[Interview]] = defaultdict(list)
     for interview in (
         _visible_interviews(viewer)
@@ -78,7 +78,6 @@ def agenda(viewer: User, advisers: list[User], first: date, days: int) -> list[A
         .order_by("start", "pk")
     ):
         by_key[(interview.adviser_id, timezone.localtime(interview.start).date())].append(interview)
-    dates = [first + timedelta(days=offset) for offset in range(days)]
     return [
         AgendaColumn(adviser, [AgendaDay(day, by_key[(adviser.pk, day)]) for day in dates])
         for adviser in advisers

@@ -28,6 +28,7 @@ from interviews.models import CalendarToken, Interview
 from spip.exceptions import NotAllowed, SpipError
 from spip.models import AccessLog, Role, User
 from spip.services import access_log_record
+from spip.workdays import on_or_after_working_day, on_or_before_working_day
 
 # Office hours in which an interview may start (home visits included).
 EARLIEST_START, LATEST_START = time(7, 0), time(21, 0)
@@ -361,7 +362,7 @@ _UNKNOWN = object()
 def suggested_next_date(case: Case, *, today: date, last: Any = _UNKNOWN) -> date:
     """The latest date the next interview may take place under the case's follow-up
     intensity, counted from the last interview held (`last`, its start, read from the
-    database unless given), on a weekday."""
+    database unless given), on a working day of the case's branch."""
     if last is _UNKNOWN:
         last = (
             Interview.objects.filter(case=case, status=Interview.Status.HELD)
@@ -374,9 +375,10 @@ def suggested_next_date(case: Case, *, today: date, last: Any = _UNKNOWN) -> dat
         suggested = today + timedelta(days=min(7, interval))
     else:
         suggested = local(last).date() + timedelta(days=interval)
-    while suggested.weekday() >= 5:
-        suggested -= timedelta(days=1)
-    return max(suggested, today)  # overdue: as soon as possible
+    suggested = on_or_before_working_day(suggested, case.branch)
+    if suggested < today:  # overdue: as soon as possible
+        return on_or_after_working_day(today, case.branch)
+    return suggested
 
 
 def cancel_planned_on_transfer(case: Case, acting_user: User) -> None:

@@ -41,6 +41,7 @@ from spip.exceptions import SpipError
 from spip.models import AccessLog, Role
 from spip.pdf import pdf_response, render_pdf
 from spip.services import access_log_record
+from spip.workdays import week_start
 
 
 def _interview_for(
@@ -91,12 +92,14 @@ def agenda(request: HttpRequest) -> HttpResponse:
     many = len(advisers) > 1
     view = view or ("day" if many else "week")
     if view == "week":
-        first, days = day - timedelta(days=day.weekday()), 7
+        first, days = week_start(day), 7
         if many:  # one adviser at a time in the week view
             advisers = advisers[:1]
     else:
         first, days = day, 1
-    columns = selectors.agenda(request.user, advisers, first, days)
+    columns = selectors.agenda(
+        request.user, advisers, [first + timedelta(days=offset) for offset in range(days)]
+    )
     step = timedelta(days=days)
     return render(
         request,

@@ -38,6 +38,7 @@ from reporting.models import Kind, Report
 from spip.exceptions import ConcurrentEdit, NotAllowed, SpipError
 from spip.models import AccessLog, Role, User
 from spip.pdf import html_to_pdf, render_html
+from spip.queueing import queue_on_commit
 from spip.services import access_log_record, notification_send
 
 logger = logging.getLogger(__name__)
@@ -277,15 +278,9 @@ def report_validate(*, acting_user: User, report: Report, version: int) -> Repor
                  "validated_at": Now()},
         message=_("Your report on case %(number)s was validated; it is being issued."),
     )  # fmt: skip
-    _queue_issue(report.pk)
+    queue_on_commit("reporting.issue_report", report.pk)
     deadlines.case_changed(report.case_id)
     return report
-
-
-def _queue_issue(report_id: int) -> None:
-    from reporting.tasks import queue_issue
-
-    transaction.on_commit(lambda: queue_issue(report_id))
 
 
 # --- Issue -----------------------------------------------------------------------------------
@@ -419,7 +414,7 @@ def report_issue_retry(*, acting_user: User, report: Report) -> None:
     if report.status not in (Report.Status.FAILED, Report.Status.VALIDATED):
         raise SpipError(_("Only a report whose issuing failed can be retried."))
     access_log_record(acting_user=acting_user, action=AccessLog.Action.CHANGE, obj=report)
-    _queue_issue(report.pk)
+    queue_on_commit("reporting.issue_report", report.pk)
 
 
 def stalled_issues(*, now: Any = None) -> list[int]:

@@ -307,7 +307,9 @@ def validate(request: HttpRequest, report_id: int) -> HttpResponse:
         except SpipError as error:
             messages.error(request, str(error.message))
         else:
-            messages.success(request, _("The report is validated; it is being issued."))
+            messages.success(
+                request, _("The report is validated; its PDF will follow in a few minutes.")
+            )
     return redirect("reporting:detail", report_id=report.pk)
 
 

@@ -1,5 +1,6 @@
-"""Authentication backend: loads a signed-in user with their place of work in one query, and
-derives model permissions from the role rather than from loose grants."""
+"""Authentication backend: loads a signed-in user with their place of work (branch and its
+département, which the working-day calendar needs) in one query, and derives model
+permissions from the role rather than from loose grants."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ class SpipModelBackend(ModelBackend):
     def get_user(self, user_id: Any) -> Any:
         model = get_user_model()
         try:
-            user = model._default_manager.select_related("branch", "court", "partner").get(
+            user = model._default_manager.select_related("branch__department", "court", "partner").get(
                 pk=user_id
             )
         except model.DoesNotExist:

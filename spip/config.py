@@ -100,6 +100,20 @@ class Env:
             raise ImproperlyConfigured(f"The setting {name} must be at least {minimum}.")
         return number
 
+    def float(self, name: str, default: float, *, minimum: float | None = None) -> float:
+        value = self._raw(name)
+        if value is None:
+            return default
+        try:
+            number = float(value)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"The setting {name} must be a number, not {value!r}."
+            ) from None
+        if minimum is not None and number < minimum:
+            raise ImproperlyConfigured(f"The setting {name} must be at least {minimum}.")
+        return number
+
     def list(self, name: str, default: list[str]) -> list[str]:
         value = self._raw(name)
         if value is None:

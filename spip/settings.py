@@ -246,6 +246,9 @@ CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
 CELERY_RESULT_EXPIRES = timedelta(days=1)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Seconds a web request waits for the broker when it queues a task after commit: a broker
+# that does not answer by then is logged and the periodic retry sends the task later.
+CELERY_QUEUE_CONNECT_TIMEOUT = env.float("CELERY_QUEUE_CONNECT_TIMEOUT", 1.0, minimum=0.1)
 
 # --- E-mail -----------------------------------------------------------------------------------
 

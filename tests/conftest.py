@@ -2,14 +2,83 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.test import Client
 
 from cases.models import Assessment, Case, Measure, Obligation, WorkPlacement
 from spip.models import Branch, Role, User
 from tests import factories
+
+# --- The clock ------------------------------------------------------------------------------
+# `make test` runs the suite once at the real date, then the tests marked `date_sensitive`
+# again with the process's clock moved (`--clock saturday`, `--clock dst-sunday`, or an ISO
+# date and time in Paris). Only this process moves: PostgreSQL's now(), worker subprocesses
+# and Chromium keep the real time, which is why code that decides by date takes the Paris
+# date as a parameter (`as_of`), and why worker and browser tests are not run shifted.
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--clock",
+        default=None,
+        help="move the clock before the session: 'saturday' (the next one), 'dst-sunday' "
+        "(the next change of summer time), 'new-year' (the next 1 January), or a Paris "
+        "date and time such as 2027-03-28T09:30",
+    )
+
+
+def shifted_clock(option: str, today: dt.date) -> dt.datetime:
+    """The Paris date and time the `--clock` option names, counted from `today`."""
+    morning = dt.time(9, 30)
+    if option == "saturday":
+        day = today + dt.timedelta(days=(5 - today.weekday()) % 7 or 7)
+    elif option == "dst-sunday":
+        # The last Sunday of March or October (EU rule), strictly after today.
+        day = today + dt.timedelta(days=1)
+        while not (
+            day.month in (3, 10)
+            and day.weekday() == 6
+            and (day + dt.timedelta(7)).month != day.month
+        ):
+            day += dt.timedelta(days=1)
+    elif option == "new-year":
+        day = dt.date(today.year + 1, 1, 1)
+    else:
+        try:
+            moment = dt.datetime.fromisoformat(option)
+        except ValueError:
+            raise pytest.UsageError(
+                f"--clock: not a known name nor a date and time: {option!r}"
+            ) from None
+        return moment if moment.tzinfo else moment.replace(tzinfo=PARIS)
+    return dt.datetime.combine(day, morning, tzinfo=PARIS)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    option = config.getoption("--clock")
+    if option:
+        moment = shifted_clock(option, dt.datetime.now(PARIS).date())
+        config._shifted_clock = time_machine.travel(moment, tick=True)  # type: ignore[attr-defined]
+        config._shifted_clock.start()  # type: ignore[attr-defined]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    traveller = getattr(config, "_shifted_clock", None)
+    if traveller is not None:
+        traveller.stop()
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    if config.getoption("--clock"):
+        return f"clock moved to {dt.datetime.now(PARIS):%A %Y-%m-%d %H:%M %Z} (Paris)"
+    return None
 
 
 @pytest.fixture(scope="session")

@@ -11,8 +11,8 @@ import time
 
 import pytest
 
-from reporting import tasks
 from reporting.models import Kind, Report
+from spip import queueing
 from spip.models import AccessLog
 from spip.tasks import ping
 from tests import test_browser
@@ -55,7 +55,7 @@ def test_report_from_draft_to_the_clerks_download(
     monkeypatch,
 ):
     ping.apply_async(queue=celery_worker).get(timeout=90)  # the worker is up
-    monkeypatch.setattr(tasks, "ROUTING", {"queue": celery_worker})
+    monkeypatch.setattr(queueing, "ROUTING", {"queue": celery_worker})
     case = cases.own
     _sign_in(page, world.adviser.username, PASSWORD)
     report = _draft_from_case_file(page, case)

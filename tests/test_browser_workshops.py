@@ -23,14 +23,14 @@ def test_director_adviser_and_partner_run_a_course(
 
     from cases import services as case_services
     from cases.models import IntensityLevel, ObligationType
-    from workshops import tasks
+    from spip import queueing
     from workshops.models import Enrollment, Workshop
 
     settings.STORAGES = settings.STORAGES | {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
                     "OPTIONS": {"location": tmp_path}},
     }  # fmt: skip
-    monkeypatch.setattr(tasks, "queue_attestation", lambda enrollment_id: None)
+    monkeypatch.setattr(queueing, "send_task", lambda name, *ids: False)
     today = dt.date.today()
     csapa = world.partner.partner
     csapa.name = "CSAPA Addictions Montluçon"

@@ -41,6 +41,7 @@ from cases.policy import Access, case_access, visible_cases
 from cases.reference import CONTROL_CODES, load_reference_data
 from cases.selectors import tig_pace
 from spip.models import AccessLog, Branch, Notification, Partner, Role, User
+from spip.workdays import week_start
 
 pytestmark = pytest.mark.django_db
 
@@ -468,7 +469,7 @@ def test_interviews_have_a_history_and_every_montlucon_adviser_an_agenda(demo):
     assert total > 3000
     assert statuses["held"] / total > 0.6
     assert statuses["missed"] > 0.05 * total and statuses["excused"] > 0.03 * total
-    monday = demo.today - timedelta(days=demo.today.weekday())
+    monday = week_start(demo.today)
     advisers = User.objects.filter(role=Role.ADVISER, branch=demo.montlucon, is_active=True)
     for adviser in advisers:
         for week in (monday, monday + timedelta(days=7)):

@@ -18,6 +18,7 @@ from interviews import services
 from interviews.models import Interview
 from spip.exceptions import SpipError
 from spip.models import AccessLog
+from spip.workdays import is_working_day, on_or_after_working_day
 from tests.pdfs import pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -175,10 +176,12 @@ def test_next_date_follows_the_follow_up_intensity(world, cases, at_now):
         suggested = services.suggested_next_date(own, today=today)
         assert suggested <= dt.date(2026, 2, 2) + dt.timedelta(days=interval)
         assert suggested >= dt.date(2026, 2, 2) + dt.timedelta(days=interval - 2)
-        assert suggested.weekday() < 5
+        assert is_working_day(suggested, own.branch)
     # Overdue: as soon as possible.
     late = dt.date(2026, 2, 2) + dt.timedelta(days=interval + 10)
-    assert services.suggested_next_date(own, today=late) == late
+    assert services.suggested_next_date(own, today=late) == on_or_after_working_day(
+        late, own.branch
+    )
 
 
 # --- Outcome --------------------------------------------------------------------------------

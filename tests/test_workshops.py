@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from cases import services as case_services
 from cases.models import Incident, ObligationType, Proof
+from spip import queueing
 from spip.exceptions import NotAllowed, SpipError
 from spip.models import AccessLog, Notification
 from tests.pdfs import pdf_text
@@ -114,7 +115,8 @@ def test_completion_creates_the_attestation_and_the_proof_exactly_once(
     world, cases, workshops, django_capture_on_commit_callbacks, monkeypatch
 ):
     queued = []
-    monkeypatch.setattr(tasks, "queue_attestation", queued.append)
+    # The message the broker would take (a real worker renders it in test_workshops_concurrency).
+    monkeypatch.setattr(queueing, "send_task", lambda name, *ids: queued.append((name, ids)))
     obligation, course, (first, second), enrollment = _course_with_obligation(world, cases)
     services.attendance_record(
         acting_user=world.partner, session=first, enrollment=enrollment, status="present"
@@ -128,7 +130,7 @@ def test_completion_creates_the_attestation_and_the_proof_exactly_once(
     enrollment.refresh_from_db()
     assert enrollment.status == Enrollment.Status.COMPLETED
     assert enrollment.completed_on == timezone.localtime(second.starts_at).date()
-    assert queued == [enrollment.pk]
+    assert queued == [("workshops.tasks.render_attestation", (enrollment.pk,))]
     proof = Proof.objects.get(obligation=obligation)
     assert proof.compliant and proof.received_on == enrollment.completed_on
     assert proof.recorded_by == world.adviser  # in the adviser's name, not the partner's

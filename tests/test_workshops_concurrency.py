@@ -9,6 +9,7 @@ import time
 import pytest
 from django.db import connection, transaction
 
+from spip import queueing
 from tests.test_processes import celery_worker  # noqa: F401
 from tests.test_workshops_fixtures import add_session, make_workshop
 from workshops import services, tasks
@@ -83,7 +84,7 @@ def test_completion_queues_the_attestation_to_a_real_worker(
     from spip.tasks import ping
 
     ping.apply_async(queue=celery_worker).get(timeout=90)  # the worker is up
-    monkeypatch.setattr(tasks, "ROUTING", {"queue": celery_worker})
+    monkeypatch.setattr(queueing, "ROUTING", {"queue": celery_worker})
     workshop = make_workshop(world.director, world.branch, min_sessions=1)
     session = add_session(world.director, workshop, timezone.localdate() - dt.timedelta(days=1))
     enrollment = services.enrollment_create(

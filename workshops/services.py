@@ -24,6 +24,7 @@ from cases.models import Case, Incident, Obligation
 from cases.policy import Access, case_access
 from spip.exceptions import ConcurrentEdit, NotAllowed, SpipError
 from spip.models import AccessLog, Partner, Role, User
+from spip.queueing import queue_on_commit
 from spip.services import access_log_record, notification_send
 from workshops.models import Attendance, Enrollment, Session, Workshop
 from workshops.policy import WorkshopAccess, can_record_attendance, workshop_access
@@ -521,8 +522,6 @@ def _complete(acting_user: User, enrollment: Enrollment, when: datetime) -> None
     lock and checked it was not complete), on the Paris date of `when`, the start of the
     latest session attended. Where it fulfils an obligation, a compliant proof received
     that day is recorded on it; the attestation is rendered after commit."""
-    from workshops.tasks import queue_attestation
-
     enrollment.status = Enrollment.Status.COMPLETED
     enrollment.completed_on = timezone.localtime(when).date()
     fields = ["status", "completed_on"]
@@ -539,8 +538,7 @@ def _complete(acting_user: User, enrollment: Enrollment, when: datetime) -> None
         acting_user=acting_user, action=AccessLog.Action.CHANGE, obj=enrollment,
         reason=_("attendance rule met"),
     )  # fmt: skip
-    enrollment_id = enrollment.pk
-    transaction.on_commit(lambda: queue_attestation(enrollment_id))
+    queue_on_commit("workshops.tasks.render_attestation", enrollment.pk)
 
 
 @transaction.atomic
