@@ -34,9 +34,15 @@ demo: bootstrap staticfiles/staticfiles.json
 	$(PY) manage.py seed_demo
 	$(PY) -m spip.devenv run
 
+# The whole suite at the real date, then the tests that read the date again with the clock
+# moved to the next Saturday and to the next change of summer time (tests/conftest.py,
+# --clock). Worker and browser tests keep the real date: their other processes do.
+SHIFTED := -m "date_sensitive and not worker and not browser" -q
 test: bootstrap
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest tests
+	$(VENV)/bin/pytest tests $(SHIFTED) --clock saturday
+	$(VENV)/bin/pytest tests $(SHIFTED) --clock dst-sunday
 
 # The national-scale benchmark (not part of `make test`): builds its own databases (the
 # national one is kept while the migrations do not change), measures, prints one table and

@@ -143,7 +143,7 @@ def case_for_user(user: User, case_id: int, needed: Access) -> tuple[Case, Acces
     """Fetch a case for this user, or answer 404 to strangers and 403 to those who may see it
     but not do what is asked."""
     case = (
-        Case.objects.select_related("person", "branch", "adviser", "intensity")
+        Case.objects.select_related("person", "branch__department", "adviser", "intensity")
         .filter(pk=case_id)
         .first()
     )

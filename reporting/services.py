@@ -275,7 +275,7 @@ def report_validate(*, acting_user: User, report: Report, version: int) -> Repor
         acting_user, report, version,
         refused=_("Only a submitted report can be validated."),
         changes={"status": Report.Status.VALIDATED, "validator": acting_user,
-                 "validated_at": Now()},
+                 "validated_at": timezone.now()},
         message=_("Your report on case %(number)s was validated; it is being issued."),
     )  # fmt: skip
     queue_on_commit("reporting.issue_report", report.pk)
@@ -357,7 +357,7 @@ def _issue(report_id: int, written: list[str]) -> bool:
             )
             written.append(name)
             Report.objects.filter(pk=report.pk).update(
-                status=Report.Status.ISSUED, pdf=name, sha256=digest, issued_at=Now(),
+                status=Report.Status.ISSUED, pdf=name, sha256=digest, issued_at=timezone.now(),
                 issue_attempts=F("issue_attempts") + 1, issue_error="",
             )  # fmt: skip
     except Exception as error:  # noqa: BLE001 — storage full, permissions...

@@ -26,9 +26,9 @@ class SpipModelBackend(ModelBackend):
     def get_user(self, user_id: Any) -> Any:
         model = get_user_model()
         try:
-            user = model._default_manager.select_related("branch__department", "court", "partner").get(
-                pk=user_id
-            )
+            user = model._default_manager.select_related(
+                "branch__department", "court", "partner"
+            ).get(pk=user_id)
         except model.DoesNotExist:
             return None
         return user if self.user_can_authenticate(user) else None

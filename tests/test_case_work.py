@@ -15,7 +15,7 @@ from cases.selectors import case_file, tig_pace
 from spip.exceptions import SpipError
 from tests.factories import PartnerFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.date_sensitive]
 TODAY = dt.date(2026, 11, 23)
 
 

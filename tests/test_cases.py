@@ -25,7 +25,7 @@ from cases.selectors import case_search, ranked_matches
 from spip.exceptions import NotAllowed, SpipError
 from spip.models import AccessLog, Branch, Notification
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.date_sensitive]
 
 
 def _open(world, name: str, *, birth=dt.date(1985, 2, 3), adviser=None, **person) -> Case:

@@ -55,3 +55,31 @@ def test_no_task_is_scheduled_with_eta_or_countdown():
         if "migrations" not in path.parts and pattern.search(path.read_text())
     ]
     assert not offenders, offenders
+
+
+def test_weekdays_are_computed_by_the_calendar_only():
+    """Weekends and holidays come from `spip.workdays` (`is_working_day`, `week_start`…):
+    nothing else looks at a day's position in the week."""
+    pattern = re.compile(r"\.(iso)?weekday\(\)|\.isocalendar\(\)")
+    offenders = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for app_name in APPS
+        for path in (ROOT / app_name).rglob("*.py")
+        if path != ROOT / "spip" / "workdays.py" and "migrations" not in path.parts
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if pattern.search(line)
+    ]
+    assert not offenders, offenders
+
+
+def test_tasks_are_queued_through_the_kernel_helper():
+    """`spip.queueing` sends after commit and survives a broker that is down: no app calls
+    `delay` or `apply_async` itself (the benchmark's load generator aside)."""
+    pattern = re.compile(r"\.(delay|apply_async)\(")
+    offenders = [
+        str(path.relative_to(ROOT))
+        for app_name in APPS
+        for path in (ROOT / app_name).rglob("*.py")
+        if "bench" not in path.parts and pattern.search(path.read_text())
+    ]
+    assert not offenders, offenders

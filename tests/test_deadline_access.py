@@ -14,7 +14,7 @@ from cases.models import Alert
 from tests.test_case_access import ACCESS, W
 from tests.test_permission_matrix import ROLES, role_failures
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.date_sensitive]
 
 NO_CASELOAD = {"admin": 403, "secretary": 403, "clerk": 404, "partner": 404}
 

@@ -18,7 +18,7 @@ from spip.models import Branch, User
 from spip.workdays import next_working_day
 from tests.demo import seeded_demo
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.date_sensitive]
 
 
 @pytest.fixture(scope="module")

@@ -43,7 +43,7 @@ from cases.selectors import tig_pace
 from spip.models import AccessLog, Branch, Notification, Partner, Role, User
 from spip.workdays import week_start
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.date_sensitive]
 
 MODELS = [
     Person, Case, Measure, MeasureEvent, Obligation, Proof, WorkPlacement, WorkHours, Assessment,

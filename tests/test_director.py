@@ -25,7 +25,7 @@ from spip.exceptions import NotAllowed, SpipError
 from spip.models import AccessLog, Notification, Role, User
 from tests import factories
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.date_sensitive]
 TODAY = dt.date(2026, 11, 23)
 NOW = dt.datetime(2026, 11, 23, 10, tzinfo=dt.UTC)
 S = Measure.Status

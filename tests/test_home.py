@@ -8,7 +8,7 @@ from django.urls import reverse
 from spip.models import Notification
 from spip.services import notification_send
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.date_sensitive]
 
 
 @pytest.mark.parametrize(

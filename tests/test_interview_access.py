@@ -15,7 +15,7 @@ from interviews.services import paris_datetime
 from tests.test_case_access import ACCESS, F, I, N, R, W
 from tests.test_permission_matrix import ROLES, role_failures
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.date_sensitive]
 
 S = "schedule"  # write access, or identity access for a secretary of the branch
 

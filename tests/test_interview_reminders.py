@@ -19,7 +19,7 @@ from interviews.reminders import reminders_send
 from interviews.tasks import send_reminders
 from tests.test_processes import start_worker, stop_process
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.date_sensitive]
 
 
 def _interview(case, adviser, start: dt.datetime, **extra) -> Interview:

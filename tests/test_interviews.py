@@ -21,7 +21,7 @@ from spip.models import AccessLog
 from spip.workdays import is_working_day, on_or_after_working_day
 from tests.pdfs import pdf_text
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.date_sensitive]
 
 PARIS = ZoneInfo("Europe/Paris")
 # A Monday morning, Paris time, well before the demo dates of the fixtures.

@@ -17,7 +17,7 @@ from reporting.models import Kind, Report
 from tests.test_case_access import ACCESS, F, N, W
 from tests.test_permission_matrix import ROLES, role_failures
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.date_sensitive]
 
 D = "director"  # write access, and the director's role
 T = "drafter"  # write access, and writes the draft: its author or an adviser (not a director)

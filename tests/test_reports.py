@@ -28,7 +28,7 @@ from spip.models import AccessLog, Notification
 from tests import factories
 from tests.pdfs import pdf_metadata, pdf_pages, pdf_text
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.date_sensitive]
 
 TODAY = dt.date(2026, 11, 30)
 
@@ -490,9 +490,10 @@ def test_inbox_filters(client_for, world, cases):
     assert row in client.get(url, {"kind": Kind.END_OF_MEASURE}).content.decode()
     assert row not in client.get(url, {"kind": Kind.EVALUATION}).content.decode()
     assert row in client.get(url, {"branch": world.branch.pk}).content.decode()
-    today = timezone.localdate().isoformat()
+    issued_on = timezone.localdate(report.issued_at)
+    today = issued_on.isoformat()
     assert row in client.get(url, {"issued_from": today, "issued_to": today}).content.decode()
-    tomorrow = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
+    tomorrow = (issued_on + dt.timedelta(days=1)).isoformat()
     assert row not in client.get(url, {"issued_from": tomorrow}).content.decode()
     response = client.get(url, {"issued_from": tomorrow, "issued_to": today})
     assert response.status_code == 200

@@ -22,7 +22,7 @@ from spip.models import AccessLog, User
 from tests.demo import seeded_demo
 from tests.pdfs import pdf_pages, pdf_text
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.date_sensitive]
 
 
 @pytest.fixture(scope="module")

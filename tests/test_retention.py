@@ -48,7 +48,7 @@ from tests.test_workshops_fixtures import add_session, make_workshop
 from workshops import services as workshop_services
 from workshops.models import Attendance, Enrollment
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.date_sensitive]
 
 ROOT = Path(__file__).resolve().parent.parent
 ENDED = dt.date(2026, 6, 30)  # when the measures of a "finished" case ended

@@ -7,7 +7,7 @@ from django.core.management import call_command
 
 from spip.models import Branch, Court, Department, Partner, Role, User
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.date_sensitive]
 
 
 @pytest.fixture(autouse=True)

@@ -13,7 +13,7 @@ from tests.test_permission_matrix import ROLES
 from tests.test_workshops_fixtures import workshops_fixture  # noqa: F401
 from workshops import services
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.date_sensitive]
 
 OUT = {"clerk": 404, "admin": 403, "secretary": 403, "anonymous": 302}
 

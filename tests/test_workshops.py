@@ -19,7 +19,7 @@ from tests.test_workshops_fixtures import add_session, make_workshop, workshops_
 from workshops import services, tasks
 from workshops.models import Attendance, Enrollment
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.date_sensitive]
 
 
 def _open_case(world, name: str, adviser=None):

@@ -19,7 +19,7 @@ from spip.models import AccessLog, User
 from workshops.demo import PLANS
 from workshops.models import Attendance, Enrollment, Session, Workshop
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.date_sensitive]
 MODELS = [Workshop, Session, Enrollment, Attendance, Proof, AccessLog]
 
 

@@ -20,6 +20,8 @@ from tests.test_workshops_fixtures import add_session, make_workshop, workshops_
 from workshops import selectors, services
 from workshops.models import Attendance, Enrollment, Session
 
+pytestmark = pytest.mark.date_sensitive
+
 
 def test_an_absence_turned_into_an_incident_meanwhile_cannot_be_corrected_to_present(
     transactional_db, world, cases
