@@ -8,8 +8,9 @@ when it provides local PostgreSQL and Redis). The first one that defines a name 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
@@ -87,28 +88,22 @@ class Env:
         )
 
     def int(self, name: str, default: int, *, minimum: int | None = None) -> int:
-        value = self._raw(name)
-        if value is None:
-            return default
-        try:
-            number = int(value)
-        except ValueError:
-            raise ImproperlyConfigured(
-                f"The setting {name} must be a whole number, not {value!r}."
-            ) from None
-        if minimum is not None and number < minimum:
-            raise ImproperlyConfigured(f"The setting {name} must be at least {minimum}.")
-        return number
+        return self._number(name, default, int, "a whole number", minimum)
 
     def float(self, name: str, default: float, *, minimum: float | None = None) -> float:
+        return self._number(name, default, float, "a number", minimum)
+
+    def _number(
+        self, name: str, default: Any, parse: Callable[[str], Any], kind: str, minimum: Any
+    ) -> Any:
         value = self._raw(name)
         if value is None:
             return default
         try:
-            number = float(value)
+            number = parse(value)
         except ValueError:
             raise ImproperlyConfigured(
-                f"The setting {name} must be a number, not {value!r}."
+                f"The setting {name} must be {kind}, not {value!r}."
             ) from None
         if minimum is not None and number < minimum:
             raise ImproperlyConfigured(f"The setting {name} must be at least {minimum}.")

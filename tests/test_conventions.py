@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -44,42 +45,38 @@ def test_beat_schedule_names_registered_tasks():
         assert entry["task"] in app.tasks, entry["task"]
 
 
+def _lines_matching(pattern: str, *, skip: Callable[[Path], bool] = lambda path: False):
+    """`path:line` of every line of the apps' code (migrations aside) matching `pattern`."""
+    compiled = re.compile(pattern)
+    return [
+        f"{path.relative_to(ROOT)}:{number}"
+        for app_name in APPS
+        for path in (ROOT / app_name).rglob("*.py")
+        if "migrations" not in path.parts and not skip(path)
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if compiled.search(line)
+    ]
+
+
 def test_no_task_is_scheduled_with_eta_or_countdown():
     """Redis redelivers delayed messages after the visibility timeout: beat tasks claim rows
     in the database instead."""
-    pattern = re.compile(r"\b(countdown|eta)\s*=")
-    offenders = [
-        str(path.relative_to(ROOT))
-        for app_name in APPS
-        for path in (ROOT / app_name).rglob("*.py")
-        if "migrations" not in path.parts and pattern.search(path.read_text())
-    ]
+    offenders = _lines_matching(r"\b(countdown|eta)\s*=")
     assert not offenders, offenders
 
 
 def test_weekdays_are_computed_by_the_calendar_only():
     """Weekends and holidays come from `spip.workdays` (`is_working_day`, `week_start`…):
     nothing else looks at a day's position in the week."""
-    pattern = re.compile(r"\.(iso)?weekday\(\)|\.isocalendar\(\)")
-    offenders = [
-        f"{path.relative_to(ROOT)}:{number}"
-        for app_name in APPS
-        for path in (ROOT / app_name).rglob("*.py")
-        if path != ROOT / "spip" / "workdays.py" and "migrations" not in path.parts
-        for number, line in enumerate(path.read_text().splitlines(), 1)
-        if pattern.search(line)
-    ]
+    offenders = _lines_matching(
+        r"\.(iso)?weekday\(\)|\.isocalendar\(\)",
+        skip=lambda path: path == ROOT / "spip" / "workdays.py",
+    )
     assert not offenders, offenders
 
 
 def test_tasks_are_queued_through_the_kernel_helper():
     """`spip.queueing` sends after commit and survives a broker that is down: no app calls
     `delay` or `apply_async` itself (the benchmark's load generator aside)."""
-    pattern = re.compile(r"\.(delay|apply_async)\(")
-    offenders = [
-        str(path.relative_to(ROOT))
-        for app_name in APPS
-        for path in (ROOT / app_name).rglob("*.py")
-        if "bench" not in path.parts and pattern.search(path.read_text())
-    ]
+    offenders = _lines_matching(r"\.(delay|apply_async)\(", skip=lambda path: "bench" in path.parts)
     assert not offenders, offenders
