@@ -11,8 +11,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -21,15 +20,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cases import alerts
 from cases.forms import SnoozeForm, apply_domain_error
+from spip import policy
 from spip.exceptions import SpipError
-from spip.models import Role, User
+from spip.models import User
 
 
 def _followers_only(request: HttpRequest) -> None:
-    if request.user.role in (Role.CLERK, Role.PARTNER):
-        raise Http404
-    if request.user.role not in (Role.ADVISER, Role.DIRECTOR):
-        raise PermissionDenied
+    policy.require(request.user, "deadline.list")
 
 
 def _back(request: HttpRequest) -> HttpResponse:
@@ -45,7 +42,7 @@ def deadlines(request: HttpRequest) -> HttpResponse:
     _followers_only(request)
     user: User = request.user  # type: ignore[assignment]
     today = timezone.localdate()
-    if user.role == Role.DIRECTOR:
+    if policy.can(user, "deadline.team"):
         rows = alerts.overdue_by_adviser(user, today)
         return render(request, "cases/alerts/director.html", {"rows": rows})
     listing = alerts.alert_list(alerts.user_alerts(user, today), today)
@@ -58,8 +55,7 @@ def deadlines(request: HttpRequest) -> HttpResponse:
 def adviser_deadlines(request: HttpRequest, adviser_id: int) -> HttpResponse:
     """A director reads the deadlines of one adviser of a branch they direct."""
     _followers_only(request)
-    if request.user.role != Role.DIRECTOR:
-        raise PermissionDenied
+    policy.require(request.user, "deadline.team")
     adviser = alerts.adviser_for_director(request.user, adviser_id)
     today = timezone.localdate()
     listing = alerts.alert_list(

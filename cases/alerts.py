@@ -28,7 +28,8 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from cases import deadlines
 from cases.models import Alert, Case, DigestClaim
-from cases.policy import own_cases
+from cases.policy import deadline_cases, own_cases
+from spip import policy
 from spip.exceptions import SpipError
 from spip.home import Panel
 from spip.models import AccessLog, Role, User
@@ -97,9 +98,7 @@ def alerts_of_cases(cases: QuerySet[Case]) -> QuerySet[Alert]:
 
 def user_alerts(user: User, today: date) -> QuerySet[Alert]:
     """The open alerts of the user's own caseload (none for roles without one)."""
-    if user.role != Role.ADVISER:
-        return Alert.objects.none()
-    return alerts_of_cases(own_cases(user, today=today))
+    return alerts_of_cases(deadline_cases(user, today=today))
 
 
 @dataclass
@@ -179,7 +178,7 @@ def overdue_by_adviser(director: User, today: date) -> list[AdviserOverdue]:
     """For a director: per adviser of the branches they direct (and for the cases waiting for
     one), the open deadlines and those overdue (snoozed ones included: the director sees what
     waits), in one query."""
-    if director.role != Role.DIRECTOR:
+    if not policy.can(director, "deadline.team"):
         return []
     info = _informative_codes()
     rows = (
@@ -228,15 +227,10 @@ def adviser_alerts_for_director(director: User, adviser: User, today: date) -> Q
 
 def alert_for_user(user: User, alert_id: int) -> Alert:
     """An alert of a case the user follows or directs; 404 otherwise."""
-    if user.role not in (Role.ADVISER, Role.DIRECTOR):
-        raise Http404
-    alert = (
-        Alert.objects.filter(pk=alert_id, case__in=own_cases(user).values("pk"))
-        .select_related("case__person")
-        .first()
-    )
+    alert = Alert.objects.filter(pk=alert_id).select_related("case__person").first()
     if alert is None:
         raise Http404
+    policy.require(user, "deadline.snooze", alert)
     return alert
 
 
@@ -407,10 +401,10 @@ def _send_digest(adviser: User, alerts: list[Alert], monday: date, as_of: date) 
 def home_panel(user: User, today: date) -> Panel | None:
     """The home page's deadlines: the adviser's by urgency (two queries), or for a director
     the deadlines per adviser of the branches they direct (one query)."""
-    if user.role == Role.ADVISER:
-        context = home_summary(user, today) | {"rows": None}
-    elif user.role == Role.DIRECTOR:
+    if policy.can(user, "deadline.team"):
         context = {"rows": overdue_by_adviser(user, today)}
+    elif policy.can(user, "deadline.list"):
+        context = home_summary(user, today) | {"rows": None}
     else:
         return None
     return Panel(template="cases/alerts/_home_panel.html", context=context, order=15)

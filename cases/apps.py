@@ -8,22 +8,17 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         import cases.deadline_rules  # noqa: F401 (registers the rules)
+        import cases.policy  # noqa: F401 (registers the access rules)
         from cases.alerts import home_panel, seed_deadlines
         from cases.demo import seed_cases
         from spip import home, navigation
         from spip.demo import register
-        from spip.models import Role
 
+        navigation.register("cases:list", _("Case files"), action="case.list", order=10)
         navigation.register(
-            "cases:list", _("Case files"),
-            roles=[Role.ADVISER, Role.DIRECTOR, Role.SECRETARY], order=10,
-        )  # fmt: skip
-        navigation.register(
-            "cases:director_caseloads", _("Allocation"), roles=[Role.DIRECTOR], order=20
+            "cases:director_caseloads", _("Allocation"), action="caseload.allocate", order=20
         )
-        navigation.register(
-            "cases:deadlines", _("Deadlines"), roles=[Role.ADVISER, Role.DIRECTOR], order=11
-        )
+        navigation.register("cases:deadlines", _("Deadlines"), action="deadline.list", order=11)
         home.register("deadlines", home_panel)
         register(seed_cases)
         register(seed_deadlines, order=1000)  # after every app's demo data

@@ -9,11 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
 from cases.forms import date_field
-from spip.models import Branch, Role, User
-
-
-def _advisers(branches: Any) -> Any:
-    return User.objects.filter(role=Role.ADVISER, branch__in=branches, is_active=True)
+from cases.policy import assignable_advisers
+from spip.models import Branch, User
 
 
 class AdviserField(forms.ModelChoiceField):
@@ -27,7 +24,7 @@ class QueueAssignForm(DsfrBaseForm):
 
     def __init__(self, *args: Any, branch: Branch, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["adviser"].queryset = _advisers([branch])
+        self.fields["adviser"].queryset = assignable_advisers(branch)
 
 
 class SubstituteForm(DsfrBaseForm):
@@ -42,7 +39,7 @@ class SubstituteForm(DsfrBaseForm):
 
     def __init__(self, *args: Any, director: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        advisers = _advisers(director.directed_branches.all()).select_related("branch")
+        advisers = assignable_advisers(director.directed_branches.all()).select_related("branch")
         self.fields["absent"].queryset = advisers
         self.fields["substitute"].queryset = advisers
         self.fields["until"].help_text = _(

@@ -3,7 +3,8 @@ from the unassigned queue, substitutes for a leave, closing a case whose measure
 
 Directors only: an admin, adviser or secretary is told no (403: staff who may know the page
 exists), a clerk or partner never learns it exists (404). Cases are fetched through
-`cases.policy`, so another branch's director gets 404 on them.
+the access policy ("caseload.allocate" for the pages, "case.assign"/"case.close" for a case),
+so another branch's director gets 404 on them.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -26,18 +27,15 @@ from cases.director_forms import CloseForm, QueueAssignForm, SubstituteForm
 from cases.forms import apply_domain_error
 from cases.legal import MeasureKind
 from cases.models import Case, IntensityLevel
-from cases.policy import Access, case_for_user
+from cases.policy import case_for
+from spip import policy
 from spip.exceptions import NotAllowed, SpipError
-from spip.models import Role
 
 PAGE = "cases:director_caseloads"
 
 
 def _directors_only(request: HttpRequest) -> None:
-    if request.user.role in (Role.CLERK, Role.PARTNER):
-        raise Http404
-    if request.user.role != Role.DIRECTOR:
-        raise PermissionDenied
+    policy.require(request.user, "caseload.allocate")
 
 
 def _run(form: Any, action: Any) -> bool:
@@ -99,7 +97,7 @@ def adviser_caseload(request: HttpRequest, adviser_id: int) -> HttpResponse:
 @require_POST
 def queue_assign(request: HttpRequest, case_id: int) -> HttpResponse:
     _directors_only(request)
-    case, _access = case_for_user(request.user, case_id, Access.WRITE)
+    case = case_for(request.user, case_id, "case.assign")
     form = QueueAssignForm(request.POST, branch=case.branch)
     assigned = _run(
         form, lambda data: services.case_assign(acting_user=request.user, case=case, **data)
@@ -147,7 +145,7 @@ def substitutes(request: HttpRequest) -> HttpResponse:
 @require_POST
 def case_close(request: HttpRequest, case_id: int) -> HttpResponse:
     _directors_only(request)
-    case, _access = case_for_user(request.user, case_id, Access.WRITE)
+    case = case_for(request.user, case_id, "case.close")
     form = CloseForm(request.POST)
     closed = _run(
         form, lambda data: services.case_close(acting_user=request.user, case=case, **data)

@@ -20,6 +20,7 @@ from cases.legal import (
     terms_fields,
 )
 from cases.models import Incident, IntensityLevel, Obligation, ObligationType, Person
+from cases.policy import assignable_advisers, default_adviser, openable_branches
 from spip.exceptions import ConcurrentEdit, SpipError
 from spip.models import Branch, Court, Partner, Role, User
 
@@ -130,17 +131,13 @@ class IntakeForm(DsfrBaseForm):
 
     def __init__(self, *args: Any, user: User, duplicates: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if user.role == Role.DIRECTOR:
-            branches = user.directed_branches.all()
-        else:
-            branches = Branch.objects.filter(pk=user.branch_id)
+        branches = openable_branches(user)
         self.fields["branch"].queryset = branches
         self.fields["branch"].initial = user.branch_id
-        self.fields["adviser"].queryset = User.objects.filter(
-            role=Role.ADVISER, branch__in=branches, is_active=True
-        )
-        if user.role == Role.ADVISER:
-            self.fields["adviser"].initial = user.pk
+        self.fields["adviser"].queryset = assignable_advisers(branches)
+        default = default_adviser(user)
+        if default is not None:
+            self.fields["adviser"].initial = default.pk
         if duplicates is not None:
             self.fields["existing_person"].queryset = duplicates
         else:
@@ -174,9 +171,7 @@ class AssignForm(DsfrBaseForm):
 
     def __init__(self, *args: Any, branch: Branch, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["adviser"].queryset = User.objects.filter(
-            role=Role.ADVISER, branch=branch, is_active=True
-        )
+        self.fields["adviser"].queryset = assignable_advisers(branch)
 
 
 class RestrictForm(DsfrBaseForm):

@@ -11,9 +11,11 @@
 | clerk, partner | any case                                               | 404                |
 | admin     | any case                                                    | 403                |
 
-Views call `case_for_user`; lists and search start from `visible_cases`. Grants (assigned
-adviser, co-advisers, substitutes, staff named on a restricted case) are guardian rows in
-`CaseUserObjectPermission`, written only by `cases.services`.
+The rules of the case actions (`case.view`, `case.edit`, `case.assign`…, listed with a
+sentence each in `spip.policy.ACTIONS`) are registered below with the kernel's policy: views
+ask `require(user, "case.edit", case)`, lists start from `visible(user, Case)`. Grants
+(assigned adviser, co-advisers, substitutes, staff named on a restricted case) are guardian
+rows in `CaseUserObjectPermission`, written only by `cases.services`.
 """
 
 from __future__ import annotations
@@ -23,13 +25,14 @@ from datetime import date
 from typing import Any
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.core.exceptions import PermissionDenied
 from django.db.models import BigIntegerField, Exists, Lookup, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from cases.models import Case, CaseUserObjectPermission
-from spip.models import Role, User
+from cases.models import Alert, Case, CaseUserObjectPermission
+from spip import policy
+from spip.models import Branch, Role, User
+from spip.policy import Decision, rule, visible_for
 
 GRANT = "change_case"
 
@@ -96,6 +99,7 @@ def own_cases(user: User, *, today: date | None = None) -> QuerySet[Case]:
     return Case.objects.none()
 
 
+@visible_for(Case)
 def visible_cases(user: User, *, today: date | None = None) -> QuerySet[Case]:
     """Every case that may appear in the user's lists and search results."""
     today = today or timezone.localdate()
@@ -139,9 +143,14 @@ def case_access(user: User, case: Case, *, today: date | None = None) -> Access:
     return Access.READ_WITH_REASON if user.role == Role.ADVISER else Access.IDENTITY
 
 
-def case_for_user(user: User, case_id: int, needed: Access) -> tuple[Case, Access]:
-    """Fetch a case for this user, or answer 404 to strangers and 403 to those who may see it
-    but not do what is asked."""
+def access_of(user: User, case: Case) -> Access:
+    """`case_access`, evaluated once per request for a user and a case."""
+    return policy.memo(("case_access", user.pk, case.pk), lambda: case_access(user, case))
+
+
+def case_for(user: User, case_id: int, action: str) -> Case:
+    """Fetch a case and `require` the action on it: 404 to those for whom it does not exist
+    (a missing id included), 403 to those who may see it but not do this."""
     case = (
         Case.objects.select_related("person", "branch__department", "adviser", "intensity")
         .filter(pk=case_id)
@@ -149,9 +158,192 @@ def case_for_user(user: User, case_id: int, needed: Access) -> tuple[Case, Acces
     )
     if case is None:
         raise Http404
-    access = case_access(user, case)
+    policy.require(user, action, case)
+    return case
+
+
+def stated_reason(case: Case) -> str:
+    """The reason the signed-in user stated, this session, for opening a case outside their
+    caseload ("" outside a request or before they stated one)."""
+    session = policy.session()
+    if session is None:
+        return ""
+    return session.get(REASONS_KEY, {}).get(str(case.pk), "")
+
+
+def remember_reason(session: Any, case: Case, reason: str) -> None:
+    reasons = session.get(REASONS_KEY, {})
+    reasons[str(case.pk)] = reason
+    session[REASONS_KEY] = reasons
+
+
+def assignable_advisers(branches: Any) -> QuerySet[User]:
+    """Who may be given cases at `branches` (a branch, or a queryset of branches): its
+    active advisers."""
+    if isinstance(branches, Branch):
+        return User.objects.filter(role=Role.ADVISER, branch=branches, is_active=True)
+    return User.objects.filter(role=Role.ADVISER, branch__in=branches, is_active=True)
+
+
+def openable_branches(user: User) -> QuerySet[Branch]:
+    """The branches where the user may open a case: their own branch for an adviser, the
+    branches they direct for a director, none otherwise."""
+    if user.role == Role.DIRECTOR:
+        return user.directed_branches.all()
+    if user.role == Role.ADVISER and user.branch_id:
+        return Branch.objects.filter(pk=user.branch_id)
+    return Branch.objects.none()
+
+
+def is_adviser(user: User) -> bool:
+    """Whether `user` follows cases as an adviser (who may be given cases or substitute)."""
+    return user.role == Role.ADVISER
+
+
+def works_as_adviser_at(user: User, branch_id: int | None) -> bool:
+    """Whether `user` may be given the cases of the branch `branch_id`: one of its advisers
+    (active or not: the services say so separately)."""
+    return is_adviser(user) and branch_id is not None and user.branch_id == branch_id
+
+
+def default_adviser(user: User) -> User | None:
+    """Who a case opened by `user` goes to when no adviser is chosen: an adviser keeps the
+    cases they open; a director's wait in the allocation queue."""
+    return user if user.role == Role.ADVISER else None
+
+
+def caseload_cases(user: User) -> QuerySet[Case]:
+    """The cases of the caseload page: an adviser's own cases, the branches a director
+    directs, the branch whose agenda a secretary keeps."""
+    return visible_cases(user) if user.role == Role.SECRETARY else own_cases(user)
+
+
+def deadline_cases(user: User, *, today: date | None = None) -> QuerySet[Case]:
+    """The cases whose deadlines make the user's own list: an adviser's caseload (directors
+    read their team's table instead, `deadline.team`)."""
+    return own_cases(user, today=today) if user.role == Role.ADVISER else Case.objects.none()
+
+
+REASONS_KEY = "case_access_reasons"
+
+
+# --- Rules ----------------------------------------------------------------------------------
+
+_FOLLOW_ROLES = (Role.ADVISER, Role.DIRECTOR, Role.SECRETARY)
+
+
+def _at_least(access: Access, needed: Access) -> Decision:
     if access == Access.NONE:
-        raise Http404
-    if access < needed:
-        raise PermissionDenied
-    return case, access
+        return Decision.HIDDEN
+    return Decision.ALLOWED if access >= needed else Decision.FORBIDDEN
+
+
+@rule("case.list")
+def _case_list(user: User, obj: Any) -> Decision:
+    if user.role in _FOLLOW_ROLES:
+        return Decision.ALLOWED
+    return Decision.FORBIDDEN if user.role == Role.ADMIN else Decision.HIDDEN
+
+
+@rule("case.open")
+def _case_open(user: User, branch: Branch | None) -> Decision:
+    base = _case_list(user, None)
+    if base != Decision.ALLOWED:
+        return base
+    if user.role not in (Role.ADVISER, Role.DIRECTOR):
+        return Decision.FORBIDDEN  # secretaries keep identity and agendas
+    if branch is None or openable_branches(user).filter(pk=branch.pk).exists():
+        return Decision.ALLOWED
+    return Decision.FORBIDDEN
+
+
+@rule("case.identity")
+def _case_identity(user: User, case: Case) -> Decision:
+    return _at_least(access_of(user, case), Access.IDENTITY)
+
+
+@rule("case.view")
+def _case_view(user: User, case: Case) -> Decision:
+    access = access_of(user, case)
+    if access == Access.READ_WITH_REASON:
+        return Decision.ALLOWED if stated_reason(case) else Decision.FORBIDDEN
+    return _at_least(access, Access.READ_WITH_REASON)
+
+
+@rule("case.state_reason")
+def _case_state_reason(user: User, case: Case) -> Decision:
+    access = access_of(user, case)
+    if access == Access.READ_WITH_REASON:
+        return Decision.ALLOWED
+    return _at_least(access, Access.WRITE + 1)  # never: 404 or 403
+
+
+@rule("case.edit")
+def _case_edit(user: User, case: Case) -> Decision:
+    return _at_least(access_of(user, case), Access.WRITE)
+
+
+@rule("case.assign", "case.restrict", "case.transfer", "case.close")
+def _case_direct(user: User, case: Case) -> Decision:
+    decision = _at_least(access_of(user, case), Access.WRITE)
+    if decision == Decision.ALLOWED and user.role != Role.DIRECTOR:
+        return Decision.FORBIDDEN  # allocation decisions are the directors'
+    return decision
+
+
+@rule("caseload.allocate")
+def _caseload_allocate(user: User, obj: Any) -> Decision:
+    if user.role == Role.DIRECTOR:
+        return Decision.ALLOWED
+    return Decision.HIDDEN if user.role in (Role.CLERK, Role.PARTNER) else Decision.FORBIDDEN
+
+
+@rule("adviser.substitute")
+def _adviser_substitute(user: User, absent: User | None) -> Decision:
+    decision = _caseload_allocate(user, None)
+    if decision != Decision.ALLOWED or absent is None:
+        return decision
+    if absent.branch_id and user.directed_branches.filter(pk=absent.branch_id).exists():
+        return Decision.ALLOWED
+    return Decision.FORBIDDEN
+
+
+# --- Deadlines
+
+
+def _followers(user: User) -> Decision:
+    if user.role in (Role.ADVISER, Role.DIRECTOR):
+        return Decision.ALLOWED
+    return Decision.HIDDEN if user.role in (Role.CLERK, Role.PARTNER) else Decision.FORBIDDEN
+
+
+@rule("deadline.list")
+def _deadline_list(user: User, obj: Any) -> Decision:
+    return _followers(user)
+
+
+@rule("deadline.team")
+def _deadline_team(user: User, adviser: User | None) -> Decision:
+    decision = _followers(user)
+    if decision != Decision.ALLOWED:
+        return decision
+    if user.role != Role.DIRECTOR:
+        return Decision.FORBIDDEN
+    if adviser is None:
+        return Decision.ALLOWED
+    if (
+        adviser.role == Role.ADVISER
+        and adviser.branch_id
+        and user.directed_branches.filter(pk=adviser.branch_id).exists()
+    ):
+        return Decision.ALLOWED
+    return Decision.HIDDEN
+
+
+@rule("deadline.snooze")
+def _deadline_snooze(user: User, alert: Alert) -> Decision:
+    if _followers(user) != Decision.ALLOWED:
+        return Decision.HIDDEN
+    if own_cases(user).filter(pk=alert.case_id).exists():
+        return Decision.ALLOWED
+    return Decision.HIDDEN

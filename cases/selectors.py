@@ -26,8 +26,8 @@ from cases.models import (
     WorkHours,
     WorkPlacement,
 )
-from cases.policy import own_cases, visible_cases
-from spip.models import Role, User
+from cases.policy import caseload_cases, visible_cases
+from spip.models import User
 
 # word_similarity() of "lefebvre" in "lefevre jerome" is 0.55: pg_trgm's default threshold
 # (0.6) would miss such a spelling; 0.45 still keeps unrelated names out.
@@ -74,7 +74,7 @@ def caseload(
 ) -> QuerySet[Case]:
     """The user's caseload (an adviser's cases, a director's branches, a secretary's branch),
     filtered and sorted."""
-    cases = visible_cases(user) if user.role == Role.SECRETARY else own_cases(user)
+    cases = caseload_cases(user)
     if status == "open":
         cases = cases.filter(closed_on__isnull=True)
     elif status == "closed":

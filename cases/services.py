@@ -41,8 +41,9 @@ from cases.models import (
     WorkHours,
     WorkPlacement,
 )
-from cases.policy import GRANT, Access, case_access, own_cases, visible_cases
+from cases.policy import GRANT, default_adviser, is_adviser, own_cases, works_as_adviser_at
 from cases.reference import CONTROL_CODES
+from spip import policy
 from spip.exceptions import ConcurrentEdit, NotAllowed, SpipError
 from spip.models import AccessLog, Branch, Partner, Role, User
 from spip.services import access_log_record, notification_send
@@ -60,19 +61,6 @@ PERSON_FIELDS = (
     "birth_name", "usage_name", "first_names", "sex", "birth_date", "birth_place",
     "nationality", "aliases", "address", "phone", "email", "sms_opt_out",
 )  # fmt: skip
-
-
-def _require(user: User, case: Case, needed: Access = Access.WRITE) -> None:
-    if case_access(user, case) < needed:
-        raise NotAllowed()
-
-
-def _can_open_at(user: User, branch: Branch) -> bool:
-    """Intake is for the branch's advisers and directors (secretaries keep identity and
-    agendas, DESIGN.md)."""
-    if user.role == Role.DIRECTOR:
-        return user.directed_branches.filter(pk=branch.pk).exists()
-    return user.role == Role.ADVISER and user.branch_id == branch.pk
 
 
 def person_find_duplicates(
@@ -104,12 +92,14 @@ def _grant(case: Case, user: User, *, until: date | None = None) -> None:
     CaseUserObjectPermission.objects.update_or_create(
         content_object=case, user=user, permission=permission, defaults={"valid_until": until}
     )
+    policy.forget()  # a page rendered after the grant in this request sees it
 
 
 def _revoke(case: Case, user: User) -> None:
     CaseUserObjectPermission.objects.filter(
         content_object=case, user=user, permission__codename=GRANT
     ).delete()
+    policy.forget()
 
 
 @transaction.atomic
@@ -133,13 +123,12 @@ def case_open(
     `confirmed_distinct` once the user has said it is someone else. The adviser, when
     given, must work at the branch and is granted the case.
     """
-    if not _can_open_at(acting_user, branch):
-        raise NotAllowed()
-    if adviser is None and acting_user.role == Role.ADVISER:
-        adviser = acting_user
-    if adviser is not None and (adviser.role != Role.ADVISER or adviser.branch_id != branch.pk):
+    policy.check(acting_user, "case.open", branch)
+    if adviser is None:
+        adviser = default_adviser(acting_user)
+    if adviser is not None and not works_as_adviser_at(adviser, branch.pk):
         raise SpipError(_("The adviser must work at this branch."), field="adviser")
-    if person is not None and not visible_cases(acting_user).filter(person=person).exists():
+    if person is not None and not policy.visible(acting_user, Case).filter(person=person).exists():
         raise NotAllowed()
     if person is None:
         if not person_data:
@@ -183,9 +172,8 @@ def case_open(
 def case_assign(*, acting_user: User, case: Case, adviser: User, reason: str) -> Case:
     """Give the case to another adviser of its branch (affectation): the new adviser is
     granted the case, the previous one loses it at their next request, both are told."""
-    if acting_user.role != Role.DIRECTOR or case_access(acting_user, case) < Access.WRITE:
-        raise NotAllowed()
-    if adviser.role != Role.ADVISER or adviser.branch_id != case.branch_id:
+    policy.check(acting_user, "case.assign", case)
+    if not works_as_adviser_at(adviser, case.branch_id):
         raise SpipError(_("The adviser must work at this case's branch."), field="adviser")
     if not adviser.is_active:
         raise SpipError(_("This account is deactivated."), field="adviser")
@@ -229,8 +217,7 @@ def case_restrict(
 ) -> Case:
     """Restrict a sensitive case to its adviser and directors (allow-list) and exclude named
     staff (deny-list); both take effect at the next request. Directors only."""
-    if acting_user.role != Role.DIRECTOR or case_access(acting_user, case) < Access.WRITE:
-        raise NotAllowed()
+    policy.check(acting_user, "case.restrict", case)
     if not reason.strip():
         raise SpipError(_("Give the reason for this restriction."), field="reason")
     if any(user.pk == case.adviser_id for user in excluded_staff):
@@ -241,6 +228,7 @@ def case_restrict(
     case.version += 1
     case.save(update_fields=["restricted", "version"])
     case.excluded_staff.set(excluded_staff)
+    policy.forget()
     access_log_record(
         acting_user=acting_user, action=AccessLog.Action.CHANGE, obj=case, reason=reason
     )
@@ -252,8 +240,7 @@ def case_transfer(*, acting_user: User, case: Case, to_branch: Branch, reason: s
     """Move a case to another branch (dessaisissement). Every grant of the old branch is
     revoked at once; the case waits, unassigned, for the receiving directors, who are told.
     Directors of the case's branch only."""
-    if acting_user.role != Role.DIRECTOR or case_access(acting_user, case) < Access.WRITE:
-        raise NotAllowed()
+    policy.check(acting_user, "case.transfer", case)
     if to_branch.pk == case.branch_id:
         raise SpipError(_("The case is already at this branch."), field="to_branch")
     if not reason.strip():
@@ -263,6 +250,7 @@ def case_transfer(*, acting_user: User, case: Case, to_branch: Branch, reason: s
         transferred_by=acting_user, transferred_on=timezone.localdate(),
     )  # fmt: skip
     CaseUserObjectPermission.objects.filter(content_object=case).delete()
+    policy.forget()
     case.excluded_staff.clear()
     case.branch = to_branch
     case.adviser = None
@@ -297,7 +285,7 @@ def measure_add(
 ) -> Measure:
     """Add a court measure to a case within its legal bounds; the end date is computed, and
     the CP 132-44 control measures are attached to the kinds the law binds to them."""
-    _require(acting_user, case)
+    policy.check(acting_user, "case.edit", case)
     if terms.start_date is None or terms.decision_date is None:
         raise SpipError(_("The judgment and start dates are required."), field="start_date")
     _terms_errors(terms)
@@ -352,7 +340,7 @@ def measure_event_record(
     """Record a judge's decision on a measure (suspension, prolongation, revocation, early
     end...) and recompute its end date and status from all of its events."""
     measure = Measure.objects.select_for_update().get(pk=measure.pk)
-    _require(acting_user, measure.case)
+    policy.check(acting_user, "case.edit", measure.case)
     terms = legal.MeasureTerms.from_obj(measure)
     events = _events(measure)
     new = legal.Event(
@@ -410,7 +398,7 @@ def obligation_add(
     check_interval_days: int | None = None,
 ) -> Obligation:
     """Attach an obligation or ban to a measure; the check interval defaults to the type's."""
-    _require(acting_user, measure.case)
+    policy.check(acting_user, "case.edit", measure.case)
     if (type.valid_to and imposed_on > type.valid_to) or imposed_on < type.valid_from:
         raise SpipError(_("This obligation did not exist on that date."), field="type")
     if imposed_on < measure.decision_date:
@@ -431,7 +419,7 @@ def obligation_lift(
     *, acting_user: User, obligation: Obligation, lifted_on: date, reason: str
 ) -> Obligation:
     """Lift an obligation (JAP decision); control measures attached by law cannot be."""
-    _require(acting_user, obligation.measure.case)
+    policy.check(acting_user, "case.edit", obligation.measure.case)
     if obligation.automatic:
         raise SpipError(_("Control measures apply by law and cannot be lifted."))
     if obligation.lifted_on:
@@ -466,7 +454,7 @@ def proof_record(
     """Record a proof (justificatif) brought for an obligation, with the adviser's verdict,
     and its file if any (PDF, JPEG or PNG up to 10 MB, type read from the content).
     A non-compliant proof flags a possible breach for the adviser to judge, nothing more."""
-    _require(acting_user, obligation.measure.case)
+    policy.check(acting_user, "case.edit", obligation.measure.case)
     if received_on > timezone.localdate():
         raise SpipError(_("A proof cannot be received in the future."), field="received_on")
     if period_start and period_end and period_end < period_start:
@@ -492,7 +480,7 @@ def work_placement_add(
     started_on: date,
 ) -> WorkPlacement:  # fmt: skip
     """Place a person sentenced to community work (TIG) with a host organisation."""
-    _require(acting_user, measure.case)
+    policy.check(acting_user, "case.edit", measure.case)
     if measure.kind != legal.MeasureKind.TIG:
         raise SpipError(_("Only a community-work sentence has placements."))
     if host.department_id != measure.case.branch.department_id:
@@ -513,7 +501,7 @@ def work_hours_record(
     """Record hours done at a placement; the total never exceeds the hours ordered. The
     measure row is locked so that two advisers recording at once cannot pass the total."""
     measure = Measure.objects.select_for_update().get(pk=placement.measure_id)
-    _require(acting_user, measure.case)
+    policy.check(acting_user, "case.edit", measure.case)
     if date > timezone.localdate():
         raise SpipError(_("Hours cannot be recorded in advance."), field="date")
     if date < placement.started_on:
@@ -551,7 +539,7 @@ def incident_record(
     response: str, obligation: Obligation | None = None,
 ) -> Incident:  # fmt: skip
     """Record a breach (manquement) and the response chosen on the closed ladder."""
-    _require(acting_user, measure.case)
+    policy.check(acting_user, "case.edit", measure.case)
     if obligation is not None and obligation.measure_id != measure.pk:
         raise SpipError(_("This obligation belongs to another measure."), field="obligation")
     if occurred_on > timezone.localdate():
@@ -580,7 +568,7 @@ def assessment_record(
     *, acting_user: User, case: Case, assessed_on: date, **spheres: Any
 ) -> Assessment:
     """Record a new assessment of the life spheres; earlier ones are kept as they were."""
-    _require(acting_user, case)
+    policy.check(acting_user, "case.edit", case)
     if assessed_on > timezone.localdate():
         raise SpipError(_("An assessment cannot be dated in the future."), field="assessed_on")
     review_on = spheres.get("review_on")
@@ -652,7 +640,7 @@ def case_update(
 ) -> Case:  # fmt: skip
     """Change a case's follow-up intensity, its reason and review date; refused when someone
     else saved the case in the meantime."""
-    _require(acting_user, case)
+    policy.check(acting_user, "case.edit", case)
     deadlines.case_changed(case.pk)
     return _save_versioned(
         case, acting_user=acting_user, expected_version=version,
@@ -669,7 +657,7 @@ def measure_update(
     """Correct what was recorded of a court decision (same kind), within the legal bounds;
     the end date and status are recomputed with the judge's later decisions. Refused when
     someone else saved the measure in the meantime."""
-    _require(acting_user, measure.case)
+    policy.check(acting_user, "case.edit", measure.case)
     if terms.kind != measure.kind:
         raise SpipError(_("The kind of a measure cannot change: add a new measure."), field="kind")
     _terms_errors(terms)
@@ -701,7 +689,7 @@ def obligation_update(
     check_interval_days: int | None,
 ) -> Obligation:  # fmt: skip
     """Change an obligation's details or check interval, unless someone else just did."""
-    _require(acting_user, obligation.measure.case)
+    policy.check(acting_user, "case.edit", obligation.measure.case)
     deadlines.case_changed(obligation.measure.case_id)
     return _save_versioned(
         obligation, acting_user=acting_user, expected_version=version,
@@ -714,7 +702,7 @@ def assessment_update(
     *, acting_user: User, assessment: Assessment, version: int, **spheres: Any
 ) -> Assessment:
     """Correct an assessment, unless someone else saved it in the meantime."""
-    _require(acting_user, assessment.case)
+    policy.check(acting_user, "case.edit", assessment.case)
     review_on = spheres.get("review_on")
     if review_on and review_on <= assessment.assessed_on:
         raise SpipError(_("The review comes after the assessment."), field="review_on")
@@ -744,22 +732,15 @@ def case_substitutes_set(
     the reason, and the substitute is told. Directors of the absent adviser's branch only;
     returns the cases granted.
     """
-    if acting_user.role != Role.DIRECTOR or not (
-        absent.branch_id and acting_user.directed_branches.filter(pk=absent.branch_id).exists()
-    ):
-        raise NotAllowed()
-    if absent.role != Role.ADVISER:
+    policy.check(acting_user, "adviser.substitute", absent)
+    if not is_adviser(absent):
         raise SpipError(_("The absent person must be an adviser."), field="absent")
     if substitute.pk == absent.pk:
         raise SpipError(
             _("The substitute must be someone other than the absent adviser."),
             field="substitute",
         )
-    if (
-        substitute.role != Role.ADVISER
-        or not substitute.is_active
-        or substitute.branch_id != absent.branch_id
-    ):
+    if not substitute.is_active or not works_as_adviser_at(substitute, absent.branch_id):
         raise SpipError(
             _("The substitute must be an adviser of the absent adviser's branch."),
             field="substitute",
@@ -818,8 +799,7 @@ def case_close(*, acting_user: User, case: Case, closed_on: date, reason: str) -
     date); refused while one is pending, in progress or suspended, or before the last one
     ends. Directors of the case's branch only. The case stays readable and its grants are
     kept: only the retention purge removes case data. The adviser is told."""
-    if acting_user.role != Role.DIRECTOR or case_access(acting_user, case) < Access.WRITE:
-        raise NotAllowed()
+    policy.check(acting_user, "case.close", case)
     case = Case.objects.select_for_update().get(pk=case.pk)
     if case.closed_on is not None:
         raise SpipError(_("This case is already closed."))

@@ -1,8 +1,8 @@
 """Case pages: caseload and search, the case file, intake and the forms of every service.
 
-Each view fetches the case for the user through `cases.policy` (404 to strangers, 403 to
-those who may see but not act), runs one service, and redirects; every view of a case file
-writes an access-log row.
+Each view asks the access policy once for what it does (`case_for(user, id, "case.edit")`:
+404 to strangers, 403 to those who may see but not act), runs one service, and redirects;
+every view of a case file writes an access-log row.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -45,29 +45,25 @@ from cases.forms import (
     apply_domain_error,
 )
 from cases.models import Assessment, Case, Measure, Obligation, Proof, WorkPlacement
-from cases.policy import Access, case_for_user, visible_cases
+from cases.policy import access_of, case_for, remember_reason, stated_reason
+from spip import policy
 from spip.exceptions import NotAllowed, SpipError
-from spip.models import AccessLog, Role
+from spip.models import AccessLog
 from spip.services import access_log_record
 
 PAGE_SIZE = 50
-REASONS_KEY = "case_access_reasons"
-CASE_ROLES = (Role.ADVISER, Role.DIRECTOR, Role.SECRETARY)
 
 
-def _case_roles_only(request: HttpRequest) -> None:
+def _case_pages(request: HttpRequest) -> None:
     """Case pages exist for staff who follow cases; an admin is refused, others never see
     them (DESIGN.md: admin 403, clerk and partner 404)."""
-    if request.user.role == Role.ADMIN:
-        raise PermissionDenied
-    if request.user.role not in CASE_ROLES:
-        raise Http404
+    policy.require(request.user, "case.list")
 
 
 @require_http_methods(["GET", "POST"])
 def case_list(request: HttpRequest) -> HttpResponse:
     """The caseload (GET, with filters) or search results (POST: terms never in a URL)."""
-    _case_roles_only(request)
+    _case_pages(request)
     filters = CaseFilterForm(request.GET or None)
     search = SearchForm(request.POST or None)
     context: dict[str, Any] = {"filters": filters, "search": search}
@@ -89,11 +85,6 @@ def case_list(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/case_list.html", context)
 
 
-def _stated_reason(request: HttpRequest, case: Case) -> str:
-    """The reason this user gave, this session, for opening a case outside their caseload."""
-    return request.session.get(REASONS_KEY, {}).get(str(case.pk), "")
-
-
 def _without_page(request: HttpRequest) -> str:
     params = request.GET.copy()
     params.pop("page", None)
@@ -101,26 +92,26 @@ def _without_page(request: HttpRequest) -> str:
 
 
 def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
-    _case_roles_only(request)
-    case, access = case_for_user(request.user, case_id, Access.IDENTITY)
-    reason = ""
-    if access == Access.READ_WITH_REASON:
-        reason = _stated_reason(request, case)
-        if not reason:
-            return render(
-                request, "cases/access_reason.html", {"case": case, "form": AccessReasonForm()}
-            )
+    _case_pages(request)
+    user = request.user
+    case = case_for(user, case_id, "case.identity")
+    full_file = policy.can(user, "case.view", case)
+    if not full_file and policy.can(user, "case.state_reason", case):
+        return render(
+            request, "cases/access_reason.html", {"case": case, "form": AccessReasonForm()}
+        )
     access_log_record(
-        acting_user=request.user, action=AccessLog.Action.VIEW, obj=case, reason=reason
+        acting_user=user, action=AccessLog.Action.VIEW, obj=case, reason=stated_reason(case)
     )
+    access = access_of(user, case)
     context: dict[str, Any] = {
         "case": case,
         "access": access,
-        "can_write": access >= Access.WRITE,
-        "can_read_files": access >= Access.READ_WITH_REASON,
+        "can_write": policy.can(user, "case.edit", case),
+        "can_read_files": full_file,
     }
     today = timezone.localdate()
-    if access == Access.IDENTITY:
+    if not full_file:  # identity, contact and agenda only
         context["sections"] = case_sections(case, request.user, access, today, identity_only=True)
         return render(request, "cases/case_identity.html", context)
     context |= selectors.case_file(case, today=today)
@@ -129,7 +120,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         context["timeline"].extend(section.timeline)
     context["timeline"].sort(key=lambda entry: entry.day, reverse=True)
     context["history"] = selectors.case_history(case, context["measures"])
-    context["can_assign"] = request.user.role == Role.DIRECTOR
+    context["can_assign"] = policy.can(user, "case.assign", case)
     return render(request, "cases/case_detail.html", context)
 
 
@@ -137,16 +128,14 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
 def case_access_reason(request: HttpRequest, case_id: int) -> HttpResponse:
     """A colleague states why they open a case outside their caseload; the reason is kept
     for the session and written with every access-log row of their visits."""
-    _case_roles_only(request)
-    case, access = case_for_user(request.user, case_id, Access.IDENTITY)
-    if access != Access.READ_WITH_REASON:
+    _case_pages(request)
+    case = case_for(request.user, case_id, "case.identity")
+    if not policy.can(request.user, "case.state_reason", case):
         return redirect("cases:detail", case_id=case.pk)
     form = AccessReasonForm(request.POST)
     if not form.is_valid():
         return render(request, "cases/access_reason.html", {"case": case, "form": form})
-    reasons = request.session.get(REASONS_KEY, {})
-    reasons[str(case.pk)] = form.cleaned_data["reason"]
-    request.session[REASONS_KEY] = reasons
+    remember_reason(request.session, case, form.cleaned_data["reason"])
     return redirect("cases:detail", case_id=case.pk)
 
 
@@ -154,9 +143,7 @@ def case_access_reason(request: HttpRequest, case_id: int) -> HttpResponse:
 def case_open(request: HttpRequest) -> HttpResponse:
     """Intake: identity of the person and the case; a probable duplicate is proposed when
     the user may see that person's case, and never shown otherwise."""
-    _case_roles_only(request)
-    if request.user.role == Role.SECRETARY:
-        raise PermissionDenied
+    policy.require(request.user, "case.open")
     duplicates = None
     if (
         request.method == "POST"
@@ -170,7 +157,7 @@ def case_open(request: HttpRequest) -> HttpResponse:
                 birth_date=data["birth_date"],
                 birth_name=data["birth_name"],
                 usage_name=data["usage_name"],
-            ).filter(Exists(visible_cases(request.user).filter(person=OuterRef("pk"))))
+            ).filter(Exists(policy.visible(request.user, Case).filter(person=OuterRef("pk"))))
             duplicates = found if found.exists() else None
     form = IntakeForm(request.POST or None, user=request.user, duplicates=duplicates)
     if request.method == "POST" and form.is_valid():
@@ -227,18 +214,14 @@ def _form_page(
     )
 
 
-def _case_for_director(request: HttpRequest, case_id: int) -> Case:
-    """A case the signed-in director may change: allocation decisions are theirs."""
-    _case_roles_only(request)
-    case, _access = case_for_user(request.user, case_id, Access.WRITE)
-    if request.user.role != Role.DIRECTOR:
-        raise PermissionDenied
-    return case
+def _case_for(request: HttpRequest, case_id: int, action: str) -> Case:
+    _case_pages(request)
+    return case_for(request.user, case_id, action)
 
 
 @require_http_methods(["GET", "POST"])
 def case_assign(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = _case_for_director(request, case_id)
+    case = _case_for(request, case_id, "case.assign")
     form = AssignForm(request.POST or None, branch=case.branch)
     return _form_page(
         request, case, form, _("Assign the case"),
@@ -248,7 +231,7 @@ def case_assign(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def case_restrict(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = _case_for_director(request, case_id)
+    case = _case_for(request, case_id, "case.restrict")
     form = RestrictForm(request.POST or None, case=case)
     return _form_page(
         request, case, form, _("Restrict access to the case"),
@@ -258,7 +241,7 @@ def case_restrict(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def case_transfer(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = _case_for_director(request, case_id)
+    case = _case_for(request, case_id, "case.transfer")
     form = TransferForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
         try:
@@ -277,8 +260,7 @@ def case_transfer(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def measure_add(request: HttpRequest, case_id: int) -> HttpResponse:
-    _case_roles_only(request)
-    case, _access = case_for_user(request.user, case_id, Access.WRITE)
+    case = _case_for(request, case_id, "case.edit")
     form = MeasureForm(request.POST or None)
 
     def add(data: dict[str, Any]) -> None:
@@ -292,7 +274,7 @@ def measure_add(request: HttpRequest, case_id: int) -> HttpResponse:
 
 def _measure_for(request: HttpRequest, measure_id: int) -> tuple[Measure, Case]:
     measure = get_object_or_404(Measure.objects.only("id", "case_id"), pk=measure_id)
-    case, _access = case_for_user(request.user, measure.case_id, Access.WRITE)
+    case = case_for(request.user, measure.case_id, "case.edit")
     return Measure.objects.get(pk=measure.pk), case
 
 
@@ -300,13 +282,13 @@ def _obligation_for(request: HttpRequest, obligation_id: int) -> tuple[Obligatio
     obligation = get_object_or_404(
         Obligation.objects.select_related("measure", "type"), pk=obligation_id
     )
-    case, _access = case_for_user(request.user, obligation.measure.case_id, Access.WRITE)
+    case = case_for(request.user, obligation.measure.case_id, "case.edit")
     return obligation, case
 
 
 @require_http_methods(["GET", "POST"])
 def measure_event(request: HttpRequest, measure_id: int) -> HttpResponse:
-    _case_roles_only(request)
+    _case_pages(request)
     measure, case = _measure_for(request, measure_id)
     form = EventForm(request.POST or None)
     return _form_page(
@@ -320,7 +302,7 @@ def measure_event(request: HttpRequest, measure_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def obligation_add(request: HttpRequest, measure_id: int) -> HttpResponse:
-    _case_roles_only(request)
+    _case_pages(request)
     measure, case = _measure_for(request, measure_id)
     form = ObligationForm(request.POST or None)
     return _form_page(
@@ -332,7 +314,7 @@ def obligation_add(request: HttpRequest, measure_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def obligation_lift(request: HttpRequest, obligation_id: int) -> HttpResponse:
-    _case_roles_only(request)
+    _case_pages(request)
     obligation, case = _obligation_for(request, obligation_id)
     form = LiftForm(request.POST or None)
     return _form_page(
@@ -348,7 +330,7 @@ def obligation_lift(request: HttpRequest, obligation_id: int) -> HttpResponse:
 def proof_add(request: HttpRequest, obligation_id: int) -> HttpResponse:
     """Record a proof; from the case file (htmx) the form opens in the obligation's row and
     the saved row replaces it, without leaving the page."""
-    _case_roles_only(request)
+    _case_pages(request)
     obligation, case = _obligation_for(request, obligation_id)
     form = ProofForm(request.POST or None, request.FILES or None)
     if not request.htmx:
@@ -378,7 +360,7 @@ def proof_add(request: HttpRequest, obligation_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def placement_add(request: HttpRequest, measure_id: int) -> HttpResponse:
-    _case_roles_only(request)
+    _case_pages(request)
     measure, case = _measure_for(request, measure_id)
     form = PlacementForm(request.POST or None, department_id=case.branch.department_id)
     return _form_page(
@@ -390,11 +372,11 @@ def placement_add(request: HttpRequest, measure_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def work_hours_add(request: HttpRequest, placement_id: int) -> HttpResponse:
-    _case_roles_only(request)
+    _case_pages(request)
     placement = get_object_or_404(
         WorkPlacement.objects.select_related("measure", "host"), pk=placement_id
     )
-    case, _access = case_for_user(request.user, placement.measure.case_id, Access.WRITE)
+    case = case_for(request.user, placement.measure.case_id, "case.edit")
     form = WorkHoursForm(request.POST or None)
     return _form_page(
         request, case, form, _("Record community work hours"),
@@ -407,7 +389,7 @@ def work_hours_add(request: HttpRequest, placement_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def incident_add(request: HttpRequest, measure_id: int) -> HttpResponse:
-    _case_roles_only(request)
+    _case_pages(request)
     measure, case = _measure_for(request, measure_id)
     form = IncidentForm(request.POST or None, measure=measure)
     return _form_page(
@@ -419,8 +401,7 @@ def incident_add(request: HttpRequest, measure_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def assessment_add(request: HttpRequest, case_id: int) -> HttpResponse:
-    _case_roles_only(request)
-    case, _access = case_for_user(request.user, case_id, Access.WRITE)
+    case = _case_for(request, case_id, "case.edit")
     form = AssessmentForm(request.POST or None)
     return _form_page(
         request, case, form, _("New assessment"),
@@ -430,35 +411,29 @@ def assessment_add(request: HttpRequest, case_id: int) -> HttpResponse:
 
 def assessment_detail(request: HttpRequest, assessment_id: int) -> HttpResponse:
     """An assessment as it was written (earlier ones stay readable); not for secretaries."""
-    _case_roles_only(request)
+    _case_pages(request)
     assessment = get_object_or_404(Assessment.objects.only("id", "case_id"), pk=assessment_id)
-    case, access = case_for_user(request.user, assessment.case_id, Access.IDENTITY)
-    if access < Access.READ_WITH_REASON:
+    case = case_for(request.user, assessment.case_id, "case.identity")
+    if not policy.can(request.user, "case.view", case):
+        if policy.can(request.user, "case.state_reason", case):
+            return redirect("cases:detail", case_id=case.pk)  # where the reason is asked
         raise PermissionDenied
-    reason = ""
-    if access == Access.READ_WITH_REASON:
-        reason = _stated_reason(request, case)
-        if not reason:
-            return redirect("cases:detail", case_id=case.pk)
     assessment = Assessment.objects.select_related("author").get(pk=assessment.pk)
     access_log_record(
-        acting_user=request.user, action=AccessLog.Action.VIEW, obj=assessment, reason=reason
-    )
+        acting_user=request.user, action=AccessLog.Action.VIEW, obj=assessment,
+        reason=stated_reason(case),
+    )  # fmt: skip
     return render(request, "cases/assessment_detail.html", {"case": case, "assessment": assessment})
 
 
 def proof_file(request: HttpRequest, proof_id: int) -> FileResponse:
     """Serve a proof's file as an attachment, to those who may read the case file (not a
     secretary), and log the download. There is no other way to reach the file."""
-    _case_roles_only(request)
+    _case_pages(request)
     proof = get_object_or_404(
         Proof.objects.select_related("obligation__measure").exclude(file=""), pk=proof_id
     )
-    case, access = case_for_user(request.user, proof.obligation.measure.case_id, Access.IDENTITY)
-    if access < Access.READ_WITH_REASON:
-        raise PermissionDenied
-    if access == Access.READ_WITH_REASON and not _stated_reason(request, case):
-        raise PermissionDenied
+    case_for(request.user, proof.obligation.measure.case_id, "case.view")
     services.proof_file_download(acting_user=request.user, proof=proof)
     extension = proof.file.name.rsplit(".", 1)[-1]
     response = FileResponse(
@@ -473,8 +448,7 @@ def proof_file(request: HttpRequest, proof_id: int) -> FileResponse:
 
 @require_http_methods(["GET", "POST"])
 def case_update(request: HttpRequest, case_id: int) -> HttpResponse:
-    _case_roles_only(request)
-    case, _access = case_for_user(request.user, case_id, Access.WRITE)
+    case = _case_for(request, case_id, "case.edit")
     initial = {"version": case.version, "intensity": case.intensity_id,
                "intensity_reason": case.intensity_reason,
                "intensity_review_on": case.intensity_review_on}  # fmt: skip
@@ -487,7 +461,7 @@ def case_update(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def measure_update(request: HttpRequest, measure_id: int) -> HttpResponse:
-    _case_roles_only(request)
+    _case_pages(request)
     measure, case = _measure_for(request, measure_id)
     names = [name for name in MeasureUpdateForm.base_fields if name not in ("version", "court")]
     initial = {name: getattr(measure, name) for name in names} | {
@@ -508,7 +482,7 @@ def measure_update(request: HttpRequest, measure_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def obligation_update(request: HttpRequest, obligation_id: int) -> HttpResponse:
-    _case_roles_only(request)
+    _case_pages(request)
     obligation, case = _obligation_for(request, obligation_id)
     initial = {"version": obligation.version, "details": obligation.details,
                "check_interval_days": obligation.check_interval_days}  # fmt: skip
@@ -524,9 +498,9 @@ def obligation_update(request: HttpRequest, obligation_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def assessment_update(request: HttpRequest, assessment_id: int) -> HttpResponse:
-    _case_roles_only(request)
+    _case_pages(request)
     assessment = get_object_or_404(Assessment.objects.select_related("case"), pk=assessment_id)
-    case, _access = case_for_user(request.user, assessment.case_id, Access.WRITE)
+    case = case_for(request.user, assessment.case_id, "case.edit")
     initial = {"version": assessment.version} | {
         name: getattr(assessment, name) for name in (*Assessment.SPHERES, "review_on")
     }

@@ -8,6 +8,7 @@ class InterviewsConfig(AppConfig):
 
     def ready(self) -> None:
         import interviews.deadlines  # noqa: F401 (registers the rules)
+        import interviews.policy  # noqa: F401 (registers the access rules)
         from cases.extensions import (
             CaseSection,
             register_purge_hook,
@@ -20,16 +21,11 @@ class InterviewsConfig(AppConfig):
         from interviews.services import cancel_planned_on_transfer
         from spip import home, navigation
         from spip.demo import register
-        from spip.models import Role
 
+        navigation.register("interviews:agenda", _("Agenda"), action="agenda.view", order=12)
         navigation.register(
-            "interviews:agenda", _("Agenda"),
-            roles=[Role.ADVISER, Role.DIRECTOR, Role.SECRETARY], order=12,
-        )  # fmt: skip
-        navigation.register(
-            "interviews:outcomes", _("Outcomes to log"),
-            roles=[Role.ADVISER, Role.DIRECTOR], order=14,
-        )  # fmt: skip
+            "interviews:outcomes", _("Outcomes to log"), action="interview.outcomes", order=14
+        )
         register_section(
             CaseSection(key="interviews", build=interviews_section, order=10, identity=True)
         )

@@ -13,8 +13,10 @@ from cases.policy import Access
 from cases.selectors import TimelineEntry
 from interviews import selectors, services
 from interviews.models import Interview
+from interviews.policy import home_agenda
+from spip import policy
 from spip.home import Panel
-from spip.models import Role, User
+from spip.models import User
 from spip.workdays import next_working_day
 
 TIMELINE_LABELS = {
@@ -30,9 +32,7 @@ def interviews_section(case: Case, user: User, access: Access, today: date) -> S
     now = timezone.now()
     upcoming = [i for i in interviews if i.status == Interview.Status.PLANNED and i.end >= now]
     past = [i for i in interviews if i not in upcoming]
-    can_schedule = access >= Access.WRITE or (
-        access == Access.IDENTITY and user.role == Role.SECRETARY
-    )
+    can_schedule = policy.can(user, "interview.schedule", case)
     timeline = [
         TimelineEntry(
             timezone.localtime(interview.start).date(),
@@ -64,11 +64,14 @@ def interviews_section(case: Case, user: User, access: Access, today: date) -> S
 
 
 def home_panel(user: User, today: date) -> Panel | None:
-    if user.role not in (Role.ADVISER, Role.DIRECTOR):
+    """Those who log outcomes: the interviews to log and to check; an adviser's own
+    interviews of today and the next working day of their branch (Monday, seen on a
+    Friday)."""
+    if not policy.can(user, "interview.outcomes"):
         return None
-    # Today and the next working day of the adviser's branch (Monday, seen on a Friday).
     dates = [today, next_working_day(today, user.branch)]
-    columns = selectors.agenda(user, [user], dates) if user.role == Role.ADVISER else []
+    advisers = home_agenda(user)
+    columns = selectors.agenda(user, advisers, dates) if advisers else []
     days = columns[0].days if columns else []
     return Panel(
         template="interviews/_home_panel.html",

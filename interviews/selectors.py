@@ -1,5 +1,6 @@
 """Reading interviews: agendas, outcomes to log, a case's interviews. Each function runs a
-fixed number of queries whatever the number of interviews."""
+fixed number of queries whatever the number of interviews. Whose agendas and which
+interviews a user may see is the policy's answer (`interviews.policy`)."""
 
 from __future__ import annotations
 
@@ -9,43 +10,24 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from cases.policy import own_cases, visible_cases
+from interviews import policy as interviews_policy
 from interviews.models import Interview
 from interviews.reminders import STALE_CLAIM
-from spip.models import Role, User
+from spip import policy
+from spip.models import User
 
 
 def agenda_advisers(viewer: User) -> list[User]:
-    """Whose agenda the viewer may see: their own (adviser); the advisers of the branches
-    they direct (director) or of their branch (secretary)."""
-    if viewer.role == Role.ADVISER:
-        return [viewer]
-    if viewer.role == Role.DIRECTOR:
-        branches = Q(branch__in=viewer.directed_branches.all())
-    elif viewer.role == Role.SECRETARY:
-        branches = Q(branch_id=viewer.branch_id)
-    else:
-        return []
-    return list(
-        User.objects.filter(branches, role=Role.ADVISER, is_active=True).order_by(
-            "last_name", "first_name"
-        )
-    )
+    """Whose agenda the viewer may see (the policy's answer), in name order."""
+    return interviews_policy.agenda_advisers(viewer)
 
 
 def _visible_interviews(viewer: User) -> QuerySet[Interview]:
-    """Interviews the viewer may see on an agenda: their own, and for directors and
-    secretaries those of cases they may open (never a restricted case they are not named
-    on, nor one they are excluded from)."""
-    interviews = Interview.objects.select_related("case__person", "adviser")
-    if viewer.role == Role.ADVISER:
-        # Never a case the adviser may not open (restricted, excluded, transferred away).
-        return interviews.filter(adviser=viewer, case__in=visible_cases(viewer).values("pk"))
-    cases = own_cases(viewer) if viewer.role == Role.DIRECTOR else visible_cases(viewer)
-    return interviews.filter(case__in=cases.values("pk"))
+    """Interviews the viewer may see on an agenda or a list (the policy's answer)."""
+    return policy.visible(viewer, Interview).select_related("case__person", "adviser")
 
 
 def day_bounds(first: date, days: int) -> tuple[datetime, datetime]:
@@ -85,11 +67,10 @@ def agenda(viewer: User, advisers: list[User], dates: list[date]) -> list[Agenda
 
 
 def outcomes_to_log(viewer: User, *, now: datetime | None = None) -> QuerySet[Interview]:
-    """Past interviews still marked planned: their outcome is to be logged."""
+    """Past interviews still marked planned: their outcome is to be logged (an adviser's
+    visible interviews are their own)."""
     now = now or timezone.now()
     interviews = _visible_interviews(viewer).filter(status=Interview.Status.PLANNED, start__lt=now)
-    if viewer.role == Role.ADVISER:
-        interviews = interviews.filter(adviser=viewer)
     return interviews.order_by("start", "pk")
 
 

@@ -1,5 +1,8 @@
 """Every change to interviews goes through these functions: access, rules, access log.
 
+Each one asks `spip.policy` the question its view asked (`interview.schedule`,
+`interview.outcome`, `interview.outcomes`), so that no other door gets around it.
+
 Times are aware datetimes (stored in UTC); what a user types is a Paris wall-clock time,
 turned into one by `paris_datetime`, so an interview at 09:00 stays at 09:00 on either side
 of a daylight-saving change.
@@ -22,11 +25,11 @@ from django.utils.translation import gettext as _
 from cases import deadlines
 from cases import services as case_services
 from cases.models import Case, Incident, Measure, Obligation, Proof
-from cases.policy import Access, case_access
 from cases.services import _save_versioned
 from interviews.models import CalendarToken, Interview
-from spip.exceptions import NotAllowed, SpipError
-from spip.models import AccessLog, Role, User
+from spip import policy
+from spip.exceptions import SpipError
+from spip.models import AccessLog, User
 from spip.services import access_log_record
 from spip.workdays import on_or_after_working_day, on_or_before_working_day
 
@@ -60,29 +63,12 @@ def _slot(value: datetime) -> str:
     }
 
 
-def _may_schedule(user: User, case: Case) -> None:
-    """Advisers and directors with write access schedule; so do the branch's secretaries,
-    whose work convocations are."""
-    access = case_access(user, case)
-    if access >= Access.WRITE or (access == Access.IDENTITY and user.role == Role.SECRETARY):
-        return
-    raise NotAllowed
-
-
-def _may_write(user: User, case: Case) -> None:
-    if case_access(user, case) < Access.WRITE:
-        raise NotAllowed
-
-
 def may_hold(adviser: User, case: Case) -> bool:
-    """Whether `adviser` may hold the case's interviews: someone who follows the case (or
-    directs its branch), so that whoever sees the interview may also log its outcome, and
-    nobody excluded from or not named on a restricted case ever has it on their agenda."""
-    return (
-        adviser.is_active
-        and adviser.role in (Role.ADVISER, Role.DIRECTOR)
-        and case_access(adviser, case) >= Access.WRITE
-    )
+    """Whether `adviser` may hold the case's interviews: an active user who may change the
+    case (follows it or directs its branch), so that whoever holds the interview may also
+    log its outcome, and nobody excluded from or not named on a restricted case ever has it
+    on their agenda."""
+    return policy.can(adviser, "case.edit", case)
 
 
 def _check_adviser(case: Case, adviser: User) -> None:
@@ -146,7 +132,7 @@ def interview_schedule(
     kind: str, place: str = "",
 ) -> Interview:  # fmt: skip
     """Plan an interview (a convocation) for a case."""
-    _may_schedule(acting_user, case)
+    policy.check(acting_user, "interview.schedule", case)
     deadlines.case_changed(case.pk)  # runs only if this transaction commits
     if case.closed_on:
         raise SpipError(_("This case is closed."))
@@ -177,7 +163,7 @@ def interview_reschedule(
     """Move a planned interview. The earlier time stays in its change history; the
     convocation and the reminder are for the new time, so both are to be sent again."""
     case = interview.case
-    _may_schedule(acting_user, case)
+    policy.check(acting_user, "interview.schedule", interview)
     if interview.status != Interview.Status.PLANNED:
         raise SpipError(_("Only a planned interview can be moved."))
     deadlines.case_changed(case.pk)
@@ -203,7 +189,7 @@ def interview_reschedule(
 
 @transaction.atomic
 def interview_cancel(*, acting_user: User, interview: Interview, version: int) -> Interview:
-    _may_schedule(acting_user, interview.case)
+    policy.check(acting_user, "interview.schedule", interview)
     if interview.status != Interview.Status.PLANNED:
         raise SpipError(_("Only a planned interview can be cancelled."))
     deadlines.case_changed(interview.case_id)
@@ -236,7 +222,7 @@ def interview_outcome_record(
     """Log what happened, and record in the same step the proofs checked during the
     interview (`proofs`: obligation id → compliant)."""
     case = interview.case
-    _may_write(acting_user, case)
+    policy.check(acting_user, "interview.outcome", interview)
     deadlines.case_changed(case.pk)
     if status not in Interview.OUTCOMES:
         raise SpipError(_("Choose what happened."), field="status")
@@ -300,7 +286,7 @@ def interview_incident_record(
 ) -> Incident:  # fmt: skip
     """The adviser confirms that a missed interview is a breach (CP 132-44 1°)."""
     interview = Interview.objects.select_for_update().get(pk=interview.pk)
-    _may_write(acting_user, interview.case)
+    policy.check(acting_user, "interview.outcome", interview)
     if interview.status != Interview.Status.MISSED:
         raise SpipError(_("Only a missed interview can become an incident."))
     if interview.incident_id:
@@ -320,7 +306,7 @@ def interview_incident_record(
 def interview_convocation_sent(
     *, acting_user: User, interview: Interview, channel: str
 ) -> Interview:
-    _may_schedule(acting_user, interview.case)
+    policy.check(acting_user, "interview.schedule", interview)
     if interview.status != Interview.Status.PLANNED:
         raise SpipError(_("Only a planned interview is convened."))
     if channel not in Interview.Channel.values:
@@ -334,7 +320,7 @@ def interview_convocation_sent(
 
 
 def convocation_printed(*, acting_user: User, interview: Interview) -> None:
-    _may_schedule(acting_user, interview.case)
+    policy.check(acting_user, "interview.schedule", interview)
     access_log_record(acting_user=acting_user, action=AccessLog.Action.PRINT, obj=interview)
 
 
@@ -342,7 +328,7 @@ def convocation_printed(*, acting_user: User, interview: Interview) -> None:
 def reminder_retry(*, acting_user: User, interview: Interview) -> Interview:
     """A claim left by a worker that died: the adviser checked whether the person got the
     reminder and asks for it to be sent again."""
-    _may_schedule(acting_user, interview.case)
+    policy.check(acting_user, "interview.schedule", interview)
     from interviews.reminders import STALE_CLAIM
 
     updated = Interview.objects.filter(
@@ -400,8 +386,7 @@ def token_hash(token: str) -> str:
 @transaction.atomic
 def calendar_token_create(*, acting_user: User) -> str:
     """A new secret for the user's feed (the previous one stops working). Returned once."""
-    if acting_user.role not in (Role.ADVISER, Role.DIRECTOR):
-        raise NotAllowed
+    policy.check(acting_user, "interview.outcomes")
     calendar_token_revoke(acting_user=acting_user)
     token = secrets.token_urlsafe(32)
     CalendarToken.objects.create(user=acting_user, token_hash=token_hash(token))

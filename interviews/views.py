@@ -1,6 +1,6 @@
 """Interview pages: agenda, scheduling, outcome logging (htmx), convocation letter, calendar
-feed. Access follows the case (`cases.policy`): secretaries schedule and print convocations
-but never see notes; clerks and partners get 404, an admin 403."""
+feed. Access follows the case (`interviews.policy`, `cases.policy`): secretaries schedule and
+print convocations but never see notes; clerks and partners get 404, an admin 403."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,8 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cases.allocation import running_measures
 from cases.forms import apply_domain_error
 from cases.models import Case
-from cases.policy import Access, case_for_user, own_cases
-from cases.views import _case_roles_only, _stated_reason
+from cases.policy import case_for, own_cases, stated_reason
 from interviews import selectors, services
 from interviews.calendar import calendar_feed as build_feed
 from interviews.forms import (
@@ -36,7 +34,9 @@ from interviews.forms import (
     VersionForm,
 )
 from interviews.models import Interview
+from interviews.policy import oversees_agendas, schedulable_cases
 from interviews.reminders import STALE_CLAIM
+from spip import policy
 from spip.exceptions import SpipError
 from spip.models import AccessLog, Role
 from spip.pdf import pdf_response, render_pdf
@@ -44,24 +44,20 @@ from spip.services import access_log_record
 from spip.workdays import week_start
 
 
-def _interview_for(
-    request: HttpRequest, interview_id: int, needed: Access
-) -> tuple[Interview, Case, Access]:
-    _case_roles_only(request)
-    found = get_object_or_404(Interview.objects.only("id", "case_id"), pk=interview_id)
-    case, access = case_for_user(request.user, found.case_id, Access.IDENTITY)
-    if access < needed:
-        raise PermissionDenied
-    interview = Interview.objects.select_related("adviser", "case__person").get(pk=found.pk)
-    return interview, case, access
-
-
-def _scheduler_for(request: HttpRequest, interview_id: int) -> tuple[Interview, Case]:
-    """Scheduling actions: write access, or a secretary of the branch."""
-    interview, case, access = _interview_for(request, interview_id, Access.IDENTITY)
-    if access < Access.WRITE and request.user.role != Role.SECRETARY:
-        raise PermissionDenied
-    return interview, case
+def _interview_for(request: HttpRequest, interview_id: int, action: str) -> Interview:
+    """Fetch an interview with its case and `require` the action on it: the interview pages
+    exist for those for whom the case pages exist (admin 403 even on a missing id), then
+    404 to those for whom the case does not exist, 403 to those who may not do this."""
+    policy.require(request.user, "case.list")
+    interview = get_object_or_404(
+        Interview.objects.select_related(
+            "adviser", "case__person", "case__branch__department", "case__adviser",
+            "case__intensity",
+        ),
+        pk=interview_id,
+    )  # fmt: skip
+    policy.require(request.user, action, interview)
+    return interview
 
 
 def _advisers_for_case(case: Case) -> list[Any]:
@@ -80,7 +76,7 @@ def _advisers_for_case(case: Case) -> list[Any]:
 
 @require_GET
 def agenda(request: HttpRequest) -> HttpResponse:
-    _case_roles_only(request)
+    policy.require(request.user, "agenda.view")
     today = timezone.localdate()
     view, day, adviser_id = AgendaForm(request.GET).cleaned(today)
     advisers = selectors.agenda_advisers(request.user)
@@ -115,7 +111,7 @@ def agenda(request: HttpRequest) -> HttpResponse:
             "next": first + step,
             "today": today,
             "days": [first + timedelta(days=offset) for offset in range(days)],
-            "can_schedule": request.user.role in (Role.ADVISER, Role.SECRETARY, Role.DIRECTOR),
+            "can_schedule": policy.can(request.user, "interview.schedule"),
         },
     )
 
@@ -123,15 +119,14 @@ def agenda(request: HttpRequest) -> HttpResponse:
 @require_GET
 def outcomes(request: HttpRequest) -> HttpResponse:
     """Past interviews whose outcome is still to be logged, and reminders to check."""
-    _case_roles_only(request)
-    if request.user.role == Role.SECRETARY:
-        raise PermissionDenied
+    policy.require(request.user, "interview.outcomes")
     return render(
         request,
         "interviews/outcomes.html",
         {
             "interviews": list(selectors.outcomes_to_log(request.user)[:200]),
             "uncertain": list(selectors.uncertain_reminders(request.user)[:50]),
+            "names_advisers": oversees_agendas(request.user),
         },
     )
 
@@ -156,10 +151,7 @@ def _schedule_page(
 
 @require_http_methods(["GET", "POST"])
 def schedule_for_case(request: HttpRequest, case_id: int) -> HttpResponse:
-    _case_roles_only(request)
-    case, access = case_for_user(request.user, case_id, Access.IDENTITY)
-    if access < Access.WRITE and request.user.role != Role.SECRETARY:
-        raise PermissionDenied
+    case = case_for(request.user, case_id, "interview.schedule")
     today = timezone.localdate()
     suggested = services.suggested_next_date(case, today=today)
     form = ScheduleForm(
@@ -178,21 +170,15 @@ def schedule_for_case(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def schedule_from_agenda(request: HttpRequest) -> HttpResponse:
     """From the agenda: choose one of the agenda's adviser's cases, then the time."""
-    _case_roles_only(request)
+    policy.require(request.user, "interview.schedule")
     advisers = selectors.agenda_advisers(request.user)
     if not advisers:
         raise Http404
     adviser_id = request.GET.get("adviser") or request.POST.get("adviser")
     adviser = next((a for a in advisers if str(a.pk) == str(adviser_id)), advisers[0])
-    cases = own_cases(adviser).filter(closed_on__isnull=True)
-    if request.user.role != Role.ADVISER:
-        visible = own_cases(request.user) if request.user.role == Role.DIRECTOR else None
-        if visible is not None:
-            cases = cases.filter(pk__in=visible.values("pk"))
-        else:
-            from cases.policy import visible_cases
-
-            cases = cases.filter(pk__in=visible_cases(request.user).values("pk"))
+    cases = own_cases(adviser).filter(
+        closed_on__isnull=True, pk__in=schedulable_cases(request.user).values("pk")
+    )
     initial: dict[str, Any] = {"adviser": adviser.pk}
     agenda_form = AgendaForm(request.GET)
     if agenda_form.is_valid() and agenda_form.cleaned_data.get("day"):
@@ -210,7 +196,8 @@ def schedule_from_agenda(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def reschedule(request: HttpRequest, interview_id: int) -> HttpResponse:
-    interview, case = _scheduler_for(request, interview_id)
+    interview = _interview_for(request, interview_id, "interview.schedule")
+    case = interview.case
     start = timezone.localtime(interview.start)
     form = RescheduleForm(
         request.POST or None,
@@ -230,7 +217,7 @@ def reschedule(request: HttpRequest, interview_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def cancel(request: HttpRequest, interview_id: int) -> HttpResponse:
-    interview, case = _scheduler_for(request, interview_id)
+    interview = _interview_for(request, interview_id, "interview.schedule")
     form = VersionForm(request.POST or None, initial={"version": interview.version})
     if request.method == "POST" and form.is_valid():
         try:
@@ -242,7 +229,9 @@ def cancel(request: HttpRequest, interview_id: int) -> HttpResponse:
         else:
             return redirect("interviews:detail", interview_id=interview.pk)
     return render(
-        request, "interviews/cancel.html", {"form": form, "interview": interview, "case": case}
+        request,
+        "interviews/cancel.html",
+        {"form": form, "interview": interview, "case": interview.case},
     )
 
 
@@ -253,30 +242,32 @@ def cancel(request: HttpRequest, interview_id: int) -> HttpResponse:
 def detail(request: HttpRequest, interview_id: int) -> HttpResponse:
     """The interview, with its notes for those who may read the case file (each view of the
     notes is logged); a secretary sees the schedule only."""
-    interview, case, access = _interview_for(request, interview_id, Access.IDENTITY)
-    reason = ""
-    if access == Access.READ_WITH_REASON:
-        reason = _stated_reason(request, case)
-        if not reason:
-            return redirect("cases:detail", case_id=case.pk)
-    shows_notes = access >= Access.READ_WITH_REASON
+    interview = _interview_for(request, interview_id, "interview.view")
+    case = interview.case
+    # Outside their caseload, an adviser reads the notes once they stated a reason, which
+    # the case file asks for first.
+    outside_caseload = policy.can(request.user, "case.state_reason", case)
+    shows_notes = policy.can(request.user, "case.view", case)
+    if outside_caseload and not shows_notes:
+        return redirect("cases:detail", case_id=case.pk)
     access_log_record(
         acting_user=request.user, action=AccessLog.Action.VIEW,
-        obj=interview if shows_notes else case, reason=reason,
+        obj=interview if shows_notes else case,
+        reason=stated_reason(case) if outside_caseload else "",
     )  # fmt: skip
+    may = policy.can_map(request.user, interview, "interview.outcome", "interview.schedule")
     context: dict[str, Any] = {
         "interview": interview,
         "case": case,
         "shows_notes": shows_notes,
-        "can_write": access >= Access.WRITE,
-        "can_schedule": access >= Access.WRITE or request.user.role == Role.SECRETARY,
+        "may": may,
         "history": list(interview.history.order_by("-pgh_created_at")[:20]),
         "sent_form": ConvocationSentForm(),
         "reminder_stale": interview.reminder == Interview.Reminder.CLAIMED
         and interview.reminder_claimed_at is not None
         and interview.reminder_claimed_at < timezone.now() - STALE_CLAIM,
     }
-    if access >= Access.WRITE:
+    if may["interview_outcome"]:
         context |= _outcome_context(interview, case)
     return render(request, "interviews/detail.html", context)
 
@@ -305,7 +296,8 @@ def _outcome_context(interview: Interview, case: Case, form: Any = None) -> dict
 @require_http_methods(["GET", "POST"])
 def outcome(request: HttpRequest, interview_id: int) -> HttpResponse:
     """Log the outcome in one form (htmx: the form is replaced in place by the result)."""
-    interview, case, _access = _interview_for(request, interview_id, Access.WRITE)
+    interview = _interview_for(request, interview_id, "interview.outcome")
+    case = interview.case
     if request.method == "GET":
         access_log_record(acting_user=request.user, action=AccessLog.Action.VIEW, obj=interview)
         return render(request, "interviews/_outcome.html", _outcome_context(interview, case))
@@ -335,7 +327,8 @@ def outcome(request: HttpRequest, interview_id: int) -> HttpResponse:
 @require_POST
 def incident(request: HttpRequest, interview_id: int) -> HttpResponse:
     """The adviser confirms the incident proposed for a missed interview."""
-    interview, case, _access = _interview_for(request, interview_id, Access.WRITE)
+    interview = _interview_for(request, interview_id, "interview.outcome")
+    case = interview.case
     measures = case.measures.filter(running_measures(timezone.localdate())).order_by("start_date")
     form = IncidentForm(request.POST, measures=measures)
     if form.is_valid():
@@ -361,7 +354,8 @@ def incident(request: HttpRequest, interview_id: int) -> HttpResponse:
 @require_GET
 def convocation(request: HttpRequest, interview_id: int) -> HttpResponse:
     """The convocation letter (PDF), for the person to receive by hand or by post."""
-    interview, case = _scheduler_for(request, interview_id)
+    interview = _interview_for(request, interview_id, "interview.schedule")
+    case = interview.case
     if interview.status != Interview.Status.PLANNED:
         raise Http404
     services.convocation_printed(acting_user=request.user, interview=interview)
@@ -386,7 +380,7 @@ def convocation(request: HttpRequest, interview_id: int) -> HttpResponse:
 
 @require_POST
 def convocation_sent(request: HttpRequest, interview_id: int) -> HttpResponse:
-    interview, case = _scheduler_for(request, interview_id)
+    interview = _interview_for(request, interview_id, "interview.schedule")
     form = ConvocationSentForm(request.POST)
     if form.is_valid():
         try:
@@ -400,7 +394,7 @@ def convocation_sent(request: HttpRequest, interview_id: int) -> HttpResponse:
 
 @require_POST
 def reminder_retry(request: HttpRequest, interview_id: int) -> HttpResponse:
-    interview, _case = _scheduler_for(request, interview_id)
+    interview = _interview_for(request, interview_id, "interview.schedule")
     # Already decided by someone else: the page shows the current state.
     with contextlib.suppress(SpipError):
         services.reminder_retry(acting_user=request.user, interview=interview)
@@ -413,9 +407,7 @@ def reminder_retry(request: HttpRequest, interview_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def calendar_settings(request: HttpRequest) -> HttpResponse:
     """Make (or remake) and revoke the address of the user's calendar feed."""
-    _case_roles_only(request)
-    if request.user.role not in (Role.ADVISER, Role.DIRECTOR):
-        raise PermissionDenied
+    policy.require(request.user, "interview.outcomes")
     feed_url = ""
     if request.method == "POST":
         if request.POST.get("action") == "revoke":

@@ -14,8 +14,9 @@ from cases.policy import Access
 from cases.selectors import TimelineEntry
 from reporting import selectors
 from reporting.models import Kind
+from spip import policy
 from spip.home import Panel
-from spip.models import Role, User
+from spip.models import User
 
 
 def case_section(case: Case, user: User, access: Access, today: date) -> SectionContent | None:
@@ -43,7 +44,7 @@ def case_section(case: Case, user: User, access: Access, today: date) -> Section
 
 
 def home_panel(user: User, today: date) -> Panel | None:
-    if user.role not in (Role.ADVISER, Role.DIRECTOR, Role.CLERK):
+    """For those who have a list of reports: their caseload's, or the court's inbox."""
+    if not (policy.can(user, "report.list") or policy.can(user, "report.inbox")):
         return None
-    return Panel("reporting/_home_panel.html", {"role": user.role} | selectors.home_counts(user),
-                 order=20)  # fmt: skip
+    return Panel("reporting/_home_panel.html", selectors.home_counts(user), order=20)

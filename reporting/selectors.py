@@ -16,7 +16,8 @@ from cases.models import Case, Incident, Measure
 from cases.policy import own_cases
 from reporting import rules
 from reporting.models import Kind, Report
-from spip.models import Role, User
+from spip import policy
+from spip.models import User
 
 # The reports due within this many days (or overdue by at most OVERDUE_SHOWN_DAYS) are "due soon".
 DUE_HORIZON_DAYS = 30
@@ -45,15 +46,12 @@ class AdviserReports:
 
 def adviser_reports(user: User) -> AdviserReports:
     """The reports on the user's caseload (two queries: the open ones, the last issued)."""
-    cases = own_cases(user).values("pk")
-    pending = list(
-        _listed(Report.objects.filter(case__in=cases).exclude(status=Report.Status.ISSUED))
-        .order_by("due_date", "id")
-    )  # fmt: skip
+    reports = policy.visible(user, Report)
+    pending = list(_listed(reports.exclude(status=Report.Status.ISSUED)).order_by("due_date", "id"))
     issued = list(
-        _listed(Report.objects.filter(case__in=cases, status=Report.Status.ISSUED)).order_by(
-            "-issued_at", "-id"
-        )[:ISSUED_SHOWN]
+        _listed(reports.filter(status=Report.Status.ISSUED)).order_by("-issued_at", "-id")[
+            :ISSUED_SHOWN
+        ]
     )
     by_status: dict[str, list[Report]] = {}
     for report in pending:
@@ -159,11 +157,11 @@ def reports_due(user: User, today: date) -> list[DueReport]:
 def validation_queue(user: User) -> list[Report]:
     """Reports of the branches the director directs that wait for them (submitted), or whose
     issue is pending or failed — one query."""
-    if user.role != Role.DIRECTOR:
+    if not policy.can(user, "report.validation_queue"):
         return []
     return list(
         _listed(
-            Report.objects.filter(case__in=own_cases(user).values("pk")).filter(
+            policy.visible(user, Report).filter(
                 status__in=[Report.Status.SUBMITTED, Report.Status.VALIDATED, Report.Status.FAILED]
             )  # fmt: skip
         ).order_by("status", "submitted_at", "id")
@@ -172,7 +170,9 @@ def validation_queue(user: User) -> list[Report]:
 
 def clerk_inbox(user: User, filters: dict[str, Any]) -> QuerySet[Report]:
     """Issued reports addressed to the clerk's court, newest first."""
-    reports = Report.objects.filter(status=Report.Status.ISSUED, court_id=user.court_id)
+    if not policy.can(user, "report.inbox"):
+        return Report.objects.none()
+    reports = policy.visible(user, Report)
     if filters.get("kind"):
         reports = reports.filter(kind=filters["kind"])
     if filters.get("branch"):
@@ -191,12 +191,12 @@ def case_reports(case_id: int) -> list[Report]:
 
 
 def home_counts(user: User) -> dict[str, int]:
-    """The numbers on the home page's reports panel, in one query."""
-    if user.role == Role.CLERK:
-        reports = Report.objects.filter(status=Report.Status.ISSUED, court_id=user.court_id)
+    """The numbers on the home page's reports panel, in one query: the clerk's new reports,
+    the director's to validate, the adviser's drafts."""
+    reports = policy.visible(user, Report)
+    if policy.can(user, "report.inbox"):
         return reports.aggregate(new=Count("pk", filter=Q(downloaded_at__isnull=True)))
-    reports = Report.objects.filter(case__in=own_cases(user).values("pk"))
-    if user.role == Role.DIRECTOR:
+    if policy.can(user, "report.validation_queue"):
         return reports.aggregate(
             to_validate=Count("pk", filter=Q(status=Report.Status.SUBMITTED)),
             failed=Count("pk", filter=Q(status=Report.Status.FAILED)),

@@ -10,6 +10,9 @@ case's branch returns it with a comment or validates (countersigns) it; validati
 the task that renders the PDF/A, stores it with its SHA-256 and marks the report issued in
 one step, so that a clerk never sees a half-written file. An issued report never changes
 again (a database trigger refuses it): any later change is a new report.
+
+Who may do what is `reporting.policy`'s: each service `check`s the action its view
+`require`d, which the policy answers once per request.
 """
 
 from __future__ import annotations
@@ -31,11 +34,11 @@ from django.utils.translation import gettext_lazy
 
 from cases import deadlines
 from cases.models import Case, Measure
-from cases.policy import Access, case_access
 from cases.services import DomainErrors
 from reporting import prefill, rules
 from reporting.models import Kind, Report
-from spip.exceptions import ConcurrentEdit, NotAllowed, SpipError
+from spip import policy
+from spip.exceptions import ConcurrentEdit, SpipError
 from spip.models import AccessLog, Role, User
 from spip.pdf import html_to_pdf, render_html
 from spip.queueing import queue_on_commit
@@ -61,34 +64,10 @@ NOT_EDITABLE = gettext_lazy(
 )
 
 
-def _require(user: User, case: Case) -> None:
-    if case_access(user, case) < Access.WRITE:
-        raise NotAllowed()
-
-
-def may_draft(user: User, report: Report) -> bool:
-    """Who writes a draft: its author and the case's advisers. A director reads it and
-    returns it with a comment, so that the countersignature is never on their own text."""
-    return (user.pk == report.author_id or user.role == Role.ADVISER) and case_access(
-        user, report.case
-    ) >= Access.WRITE
-
-
-def _require_drafter(user: User, report: Report) -> None:
-    if not may_draft(user, report):
-        raise NotAllowed()
-
-
 def allowed_courts(report: Report) -> list[int]:
     """Where a report may go: the court of the case's branch (the JAP following the
     person) or the court that ordered the measure — never any court of the country."""
     return sorted({report.case.branch.court_id, report.measure.court_id})
-
-
-def _require_director(user: User, report: Report) -> None:
-    """Validation is a director's countersignature, for the branches they direct."""
-    if user.role != Role.DIRECTOR or case_access(user, report.case) < Access.WRITE:
-        raise NotAllowed()
 
 
 def _locked(report: Report) -> Report:
@@ -112,7 +91,7 @@ def report_create(
     *, acting_user: User, case: Case, measure: Measure, kind: str, today: date | None = None
 ) -> Report:
     """A new draft about one measure of the case, prefilled from the case file."""
-    _require(acting_user, case)
+    policy.check(acting_user, "report.draft", case)
     today = today or timezone.localdate()
     if measure.case_id != case.pk:
         raise SpipError(_("This measure belongs to another case."), field="measure")
@@ -150,7 +129,7 @@ def report_save(
     """Save what the adviser typed (the form's save and every autosave). Refused once the
     report has left the draft state, or when someone else saved it in the meantime (what
     they saved is named; nothing is overwritten)."""
-    _require_drafter(acting_user, report)
+    policy.check(acting_user, "report.draft", report)
     unknown = set(changes) - set(DRAFT_FIELDS)
     if unknown:
         raise ValueError(f"not a draft field: {sorted(unknown)}")
@@ -179,7 +158,7 @@ def report_save(
 def report_discard(*, acting_user: User, report: Report, version: int) -> None:
     """Delete a draft that was never submitted (a report started by mistake, or twice).
     Once submitted, a report stays: returned, it is corrected; issued, it is kept."""
-    _require_drafter(acting_user, report)
+    policy.check(acting_user, "report.draft", report)
     current = _locked(report)
     if current.status != Report.Status.DRAFT or current.submitted_at is not None:
         raise SpipError(_("Only a draft that was never submitted can be deleted."))
@@ -194,7 +173,7 @@ def report_preview(
 ) -> bytes:
     """The draft PDF, marked "PROJET" on every page (any state before issue). `typed` is
     what the editing form holds now (shown, not saved)."""
-    _require(acting_user, report.case)
+    policy.check(acting_user, "report.view", report)
     if report.status == Report.Status.ISSUED:
         raise SpipError(_("This report is issued: download the issued document."))
     access_log_record(acting_user=acting_user, action=AccessLog.Action.PRINT, obj=report)
@@ -207,7 +186,7 @@ def report_preview(
 @transaction.atomic
 def report_submit(*, acting_user: User, report: Report, version: int) -> Report:
     """Send the draft to the branch's directors for validation."""
-    _require_drafter(acting_user, report)
+    policy.check(acting_user, "report.draft", report)
     current = _locked(report)
     _refuse_unless_draft(current)
     _check_version(current, version)
@@ -253,7 +232,7 @@ def _director_decision(
 @transaction.atomic
 def report_return(*, acting_user: User, report: Report, version: int, comment: str) -> Report:
     """A director sends the report back to its author with a comment."""
-    _require_director(acting_user, report)
+    policy.check(acting_user, "report.validate", report)
     comment = comment.strip()
     if not comment:
         raise SpipError(_("Say what the author should change."), field="comment")
@@ -268,7 +247,7 @@ def report_return(*, acting_user: User, report: Report, version: int, comment: s
 @transaction.atomic
 def report_validate(*, acting_user: User, report: Report, version: int) -> Report:
     """A director countersigns the report; the PDF is issued by a task after commit."""
-    _require_director(acting_user, report)
+    policy.check(acting_user, "report.validate", report)
     if report.author_id == acting_user.pk:
         raise SpipError(_("A report cannot be countersigned by its author."))
     report = _director_decision(
@@ -410,7 +389,7 @@ def _tell_issued(report_id: int) -> None:
 
 def report_issue_retry(*, acting_user: User, report: Report) -> None:
     """Someone asks for a failed issue to be tried again now."""
-    _require(acting_user, report.case)
+    policy.check(acting_user, "report.view", report)
     if report.status not in (Report.Status.FAILED, Report.Status.VALIDATED):
         raise SpipError(_("Only a report whose issuing failed can be retried."))
     access_log_record(acting_user=acting_user, action=AccessLog.Action.CHANGE, obj=report)
@@ -443,9 +422,11 @@ class DocumentUnavailable(SpipError):
 
 def report_file(*, acting_user: User, report: Report) -> bytes:
     """The issued file, checked against its SHA-256; the download is logged and the first
-    download by the court's clerk is recorded on the report."""
+    download by the court's clerk (whoever has the court's inbox) is recorded on the
+    report."""
     if report.status != Report.Status.ISSUED:
         raise SpipError(_("This report has not been issued."))
+    policy.check(acting_user, "report.download", report)
     try:
         with report.pdf.open("rb") as handle:
             data = handle.read()
@@ -456,16 +437,6 @@ def report_file(*, acting_user: User, report: Report) -> bytes:
         logger.error("report %s: stored file does not match its SHA-256", report.pk)
         raise DocumentUnavailable()
     access_log_record(acting_user=acting_user, action=AccessLog.Action.DOWNLOAD, obj=report)
-    if acting_user.role == Role.CLERK:
+    if policy.can(acting_user, "report.inbox"):
         Report.objects.filter(pk=report.pk, downloaded_at__isnull=True).update(downloaded_at=Now())
     return data
-
-
-def clerk_report(user: User, report_id: int) -> Report:
-    """An issued report addressed to the clerk's court; anything else does not exist."""
-    report = Report.objects.filter(
-        pk=report_id, status=Report.Status.ISSUED, court_id=user.court_id
-    ).first()
-    if user.role != Role.CLERK or report is None:
-        raise Report.DoesNotExist
-    return report

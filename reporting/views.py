@@ -1,8 +1,9 @@
 """Report pages: drafting with autosave (htmx), the draft PDF, the adviser's reports, the
 directors' validation queue, the clerk's inbox and the issued file's download.
 
-Access follows the case (`cases.policy`): only those who may write to the case (its
-advisers and the branch's directors) open its reports; a secretary or a colleague gets
+Each view `require`s one action of `reporting.policy` (its service `check`s the same one,
+answered once per request). Access follows the case: only those who may write to the case
+(its advisers and the branch's directors) open its reports; a secretary or a colleague gets
 403, strangers 404. A clerk sees only issued reports addressed to their court, through the
 inbox and the download view; every other report page answers them 404.
 """
@@ -12,11 +13,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -24,8 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cases.forms import apply_domain_error
 from cases.models import Case
-from cases.policy import Access, case_for_user
-from cases.views import _case_roles_only
+from cases.policy import case_for
 from reporting import selectors, services
 from reporting.forms import (
     ClerkFilterForm,
@@ -35,32 +34,33 @@ from reporting.forms import (
     VersionForm,
 )
 from reporting.models import Report
+from spip import policy
 from spip.exceptions import SpipError
-from spip.models import AccessLog, Role
+from spip.models import AccessLog
 from spip.pdf import pdf_response
 from spip.services import access_log_record
 
 INBOX_PAGE_SIZE = 50
+# Reading a report (GET) or writing it (POST: the editing form, the preview of what is typed).
+_DRAFT_OR_VIEW = {"GET": "report.view", "POST": "report.draft"}
 
 
-def _report_for(
-    request: HttpRequest, report_id: int, *, drafting: bool = False
-) -> tuple[Report, Case]:
-    """A report whose case the user may write to; 404 to strangers, 403 to those who may
-    see the case but not its reports (secretaries, colleagues) and, for the drafting
-    actions, to those who do not write the draft (`services.may_draft`)."""
-    _case_roles_only(request)
-    report = get_object_or_404(
-        Report.objects.select_related("measure__court", "court", "author", "validator"),
-        pk=report_id,
-    )
-    case, access = case_for_user(request.user, report.case_id, Access.IDENTITY)
-    if access < Access.WRITE:
-        raise PermissionDenied
-    report.case = case
-    if drafting and not services.may_draft(request.user, report):
-        raise PermissionDenied
-    return report, case
+def _report_for(request: HttpRequest, report_id: int, action: str) -> tuple[Report, Case]:
+    """Fetch a report with its case and `require` the action on it: 404 to those for whom
+    it does not exist (a missing id included), 403 to those who see it but may not do this
+    (secretaries and colleagues; directors for the drafting actions, and so on)."""
+    report = (
+        Report.objects.select_related(
+            "case__person", "case__branch__department", "case__adviser", "case__intensity",
+            "measure__court", "court", "author", "validator",
+        )
+        .filter(pk=report_id)
+        .first()
+    )  # fmt: skip
+    if report is None:
+        raise Http404
+    policy.require(request.user, action, report)
+    return report, report.case
 
 
 # --- Lists ----------------------------------------------------------------------------------
@@ -69,9 +69,7 @@ def _report_for(
 @require_GET
 def my_reports(request: HttpRequest) -> HttpResponse:
     """The reports of the user's caseload by status, and the reports due soon."""
-    _case_roles_only(request)
-    if request.user.role not in (Role.ADVISER, Role.DIRECTOR):
-        raise PermissionDenied
+    policy.require(request.user, "report.list")
     today = timezone.localdate()
     return render(
         request,
@@ -86,9 +84,7 @@ def my_reports(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def validation_queue(request: HttpRequest) -> HttpResponse:
-    _case_roles_only(request)
-    if request.user.role != Role.DIRECTOR:
-        raise PermissionDenied
+    policy.require(request.user, "report.validation_queue")
     return render(
         request, "reporting/validation.html", {"reports": selectors.validation_queue(request.user)}
     )
@@ -97,8 +93,7 @@ def validation_queue(request: HttpRequest) -> HttpResponse:
 @require_GET
 def clerk_inbox(request: HttpRequest) -> HttpResponse:
     """Issued reports addressed to the clerk's court, newest first, with filters."""
-    if request.user.role != Role.CLERK:
-        raise PermissionDenied
+    policy.require(request.user, "report.inbox")
     court = request.user.court
     filters = ClerkFilterForm(request.GET or None, court=court)
     options = filters.cleaned_data if filters.is_valid() else {}
@@ -118,8 +113,7 @@ def clerk_inbox(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def report_new(request: HttpRequest, case_id: int) -> HttpResponse:
-    _case_roles_only(request)
-    case, _access = case_for_user(request.user, case_id, Access.WRITE)
+    case = case_for(request.user, case_id, "report.draft")
     measures = case.measures.order_by("-start_date", "-id")
     form = ReportCreateForm(request.POST or None, measures=measures,
                             initial={"kind": request.GET.get("kind", "")})  # fmt: skip
@@ -139,15 +133,14 @@ def report_new(request: HttpRequest, case_id: int) -> HttpResponse:
 
 def _detail_context(report: Report, case: Case, request: HttpRequest, **extra: Any) -> dict:
     user = request.user
-    is_director = user.role == Role.DIRECTOR
-    drafts = report.editable and services.may_draft(user, report)
+    drafts = report.editable and policy.can(user, "report.draft", report)
     context = {
         "report": report,
         "case": case,
         "person": case.person,
         "editing": drafts,
-        "can_validate": is_director and report.status == Report.Status.SUBMITTED
-        and report.author_id != user.pk,
+        "can_validate": report.status == Report.Status.SUBMITTED
+        and report.author_id != user.pk and policy.can(user, "report.validate", report),
         "can_retry": report.status == Report.Status.FAILED,
         "can_discard": drafts and report.submitted_at is None,
         "history": list(report.history.order_by("-pgh_created_at")[:20]),
@@ -164,7 +157,7 @@ def _detail_context(report: Report, case: Case, request: HttpRequest, **extra: A
 def detail(request: HttpRequest, report_id: int) -> HttpResponse:
     """The report: its editing form while a draft (POST saves it, without JavaScript), then
     read-only, with the director's actions."""
-    report, case = _report_for(request, report_id, drafting=request.method == "POST")
+    report, case = _report_for(request, report_id, _DRAFT_OR_VIEW[request.method])
     if request.method == "GET":
         access_log_record(acting_user=request.user, action=AccessLog.Action.VIEW, obj=report)
         return render(request, "reporting/detail.html", _detail_context(report, case, request))
@@ -181,7 +174,7 @@ def autosave(request: HttpRequest, report_id: int) -> HttpResponse:
     the new version; 400 with the field errors, 409 when the report may not be saved now
     (someone else saved it, or it has left the draft state). An expired session answers
     401 (`spip.middleware`): the page keeps the text and saves it after signing in again."""
-    report, _case = _report_for(request, report_id, drafting=True)
+    report, _case = _report_for(request, report_id, "report.draft")
     form = ReportDraftForm(request.POST, report=report)
     status = 200
     error = ""
@@ -215,7 +208,7 @@ def session_token(request: HttpRequest) -> JsonResponse:
 def preview(request: HttpRequest, report_id: int) -> HttpResponse:
     """The report as PDF, marked "PROJET" on every page. From the editing form (POST), it
     shows what is typed, without saving it (the autosave does)."""
-    report, case = _report_for(request, report_id, drafting=request.method == "POST")
+    report, case = _report_for(request, report_id, _DRAFT_OR_VIEW[request.method])
     typed = None
     if request.method == "POST":
         form = ReportDraftForm(request.POST, report=report)
@@ -252,7 +245,7 @@ def _save_from_form(
 @require_POST
 def submit(request: HttpRequest, report_id: int) -> HttpResponse:
     """Save what is typed, then send that version to the directors."""
-    report, case = _report_for(request, report_id, drafting=True)
+    report, case = _report_for(request, report_id, "report.draft")
     saved, refused = _save_from_form(request, report, case)
     if refused is not None:
         return refused
@@ -273,7 +266,7 @@ def submit(request: HttpRequest, report_id: int) -> HttpResponse:
 @require_POST
 def discard(request: HttpRequest, report_id: int) -> HttpResponse:
     """Delete a draft never submitted (the page asks for confirmation first)."""
-    report, case = _report_for(request, report_id, drafting=True)
+    report, case = _report_for(request, report_id, "report.draft")
     form = VersionForm(request.POST)
     if form.is_valid():
         try:
@@ -290,9 +283,7 @@ def discard(request: HttpRequest, report_id: int) -> HttpResponse:
 
 def _director_form(request: HttpRequest, report_id: int, form_class: Any) -> tuple:
     """A director's decision on a report: the report, its case and the posted form."""
-    report, case = _report_for(request, report_id)
-    if request.user.role != Role.DIRECTOR:
-        raise PermissionDenied
+    report, case = _report_for(request, report_id, "report.validate")
     return report, case, form_class(request.POST)
 
 
@@ -338,7 +329,7 @@ def return_to_author(request: HttpRequest, report_id: int) -> HttpResponse:
 
 @require_POST
 def retry(request: HttpRequest, report_id: int) -> HttpResponse:
-    report, _case = _report_for(request, report_id)
+    report, _case = _report_for(request, report_id, "report.view")
     try:
         services.report_issue_retry(acting_user=request.user, report=report)
     except SpipError as error:
@@ -355,15 +346,7 @@ def retry(request: HttpRequest, report_id: int) -> HttpResponse:
 def download(request: HttpRequest, report_id: int) -> HttpResponse:
     """The issued PDF: for the clerk of the court it is addressed to, and for those who may
     write to the case. Every download is logged."""
-    if request.user.role == Role.CLERK:
-        try:
-            report = services.clerk_report(request.user, report_id)
-        except Report.DoesNotExist:
-            raise Http404 from None
-    else:
-        report, _case = _report_for(request, report_id)
-        if report.status != Report.Status.ISSUED:
-            raise Http404
+    report, _case = _report_for(request, report_id, "report.download")
     try:
         data = services.report_file(acting_user=request.user, report=report)
     except services.DocumentUnavailable as error:

@@ -9,10 +9,9 @@ class SpipConfig(AppConfig):
 
     def ready(self) -> None:
         from spip import navigation
-        from spip.models import Role
 
-        navigation.register("home", _("Home"), roles=list(Role), order=0)
-        navigation.register("admin:index", _("Administration"), roles=[Role.ADMIN], order=90)
+        navigation.register("home", _("Home"), action=None, order=0)
+        navigation.register("admin:index", _("Administration"), action="admin.site", order=90)
 
 
 class SpipAdminConfig(AdminConfig):

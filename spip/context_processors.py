@@ -1,4 +1,5 @@
-"""Context every page's layout needs: navigation for the user's role, unread notifications."""
+"""Context every page's layout needs: the navigation the policy shows the user, unread
+notifications."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ def layout(request: HttpRequest) -> dict[str, Any]:
         return context
     current = request.path
     items = []
-    for item in items_for(user.role):
+    for item in items_for(user):
         url = reverse(item.url_name)
         active = current == url if url == "/" else current.startswith(url)
         items.append({"url": url, "label": item.label, "active": active})

@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The access policy's answers, kept for the request.
+    "spip.policy.PolicyMiddleware",
     "spip.middleware.LoginRequiredMiddleware",
     # Who made each change, attached to the change-history rows written by triggers.
     "pghistory.middleware.HistoryMiddleware",

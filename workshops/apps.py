@@ -9,6 +9,7 @@ class WorkshopsConfig(AppConfig):
     verbose_name = _("Collective workshops")
 
     def ready(self) -> None:
+        import workshops.policy  # noqa: F401 (registers the access rules)
         from cases.extensions import (
             CaseSection,
             register_close_hook,
@@ -18,16 +19,12 @@ class WorkshopsConfig(AppConfig):
         )
         from spip import home, navigation
         from spip.demo import register
-        from spip.models import Role
         from workshops.demo import seed_workshops
         from workshops.extensions import case_section, facilitator_panel, partner_panel
         from workshops.retention import enrollments_purge
         from workshops.services import withdraw_on_close, withdraw_on_transfer
 
-        navigation.register(
-            "workshops:list", _("Workshops"),
-            roles=[Role.ADVISER, Role.DIRECTOR, Role.PARTNER], order=40,
-        )  # fmt: skip
+        navigation.register("workshops:list", _("Workshops"), action="workshop.list", order=40)
         register_section(CaseSection(key="workshops", build=case_section, order=50))
         home.register("workshops_partner", partner_panel)
         home.register("workshops_facilitator", facilitator_panel)

@@ -13,10 +13,11 @@ from cases.models import Case
 from cases.policy import Access
 from cases.selectors import TimelineEntry
 from spip.home import Panel
-from spip.models import AccessLog, Role, User
+from spip.models import AccessLog, User
 from spip.services import access_log_record
 from workshops import selectors
 from workshops.models import Enrollment
+from workshops.policy import facilitates, partner_pages
 
 
 def case_section(case: Case, user: User, access: Access, today: date) -> SectionContent | None:
@@ -48,7 +49,7 @@ def case_section(case: Case, user: User, access: Access, today: date) -> Section
 
 
 def partner_panel(user: User, today: date) -> Panel | None:
-    if user.role != Role.PARTNER:
+    if not partner_pages(user):
         return None
     # Every page a partner opens is in the access log, their home page included.
     access_log_record(
@@ -59,7 +60,7 @@ def partner_panel(user: User, today: date) -> Panel | None:
 
 
 def facilitator_panel(user: User, today: date) -> Panel | None:
-    if user.role != Role.ADVISER:
+    if not facilitates(user):
         return None
     sessions = selectors.facilitator_sessions(user, today)
     if not sessions:

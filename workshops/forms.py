@@ -13,8 +13,14 @@ from dsfr.forms import DsfrBaseForm
 from cases.forms import date_field
 from cases.legal import CourseKind
 from cases.models import Case, Incident, Obligation
-from spip.models import Branch, Partner, Role, User
+from spip.models import Branch, Partner, User
 from workshops.models import Session, Workshop
+from workshops.policy import (
+    assignable_contributors,
+    assignable_facilitators,
+    assignable_partners,
+    workshop_branches,
+)
 
 
 class UserChoiceField(forms.ModelMultipleChoiceField):
@@ -60,18 +66,18 @@ class WorkshopForm(DsfrBaseForm):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        branches = user.directed_branches.all()
+        branches = workshop_branches(user)
         self.fields["branch"].queryset = branches
         if len(branches) == 1:
             self.fields["branch"].initial = branches[0].pk
-        self.fields["facilitators"].queryset = User.objects.filter(
-            role=Role.ADVISER, branch__in=branches, is_active=True
-        ).order_by("last_name", "first_name")
+        self.fields["facilitators"].queryset = assignable_facilitators(branches).order_by(
+            "last_name", "first_name"
+        )
         departments = branches.values("department")
-        self.fields["partners"].queryset = Partner.objects.filter(department__in=departments)
-        self.fields["contributors"].queryset = User.objects.filter(
-            role=Role.PARTNER, partner__department__in=departments, is_active=True
-        ).order_by("last_name", "first_name")
+        self.fields["partners"].queryset = assignable_partners(departments)
+        self.fields["contributors"].queryset = assignable_contributors(departments).order_by(
+            "last_name", "first_name"
+        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

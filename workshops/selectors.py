@@ -18,9 +18,9 @@ from django.utils import timezone
 
 from cases.models import Case
 from cases.policy import own_cases, visible_cases
-from spip.models import Role, User
+from spip import policy
+from spip.models import User
 from workshops.models import Attendance, Enrollment, Session, Workshop
-from workshops.policy import WorkshopAccess, workshops_for
 
 TAKEN = (Enrollment.Status.ENROLLED, Enrollment.Status.COMPLETED)
 
@@ -49,7 +49,7 @@ def fill_percent(workshop: Workshop) -> int:
 def workshop_list(user: User, today: date) -> list[Workshop]:
     """Current and upcoming workshops the user may see, with places taken and waiting."""
     workshops = (
-        _with_fill(workshops_for(user))
+        _with_fill(policy.visible(user, Workshop))
         .exclude(status__in=[Workshop.Status.CANCELLED, Workshop.Status.FINISHED])
         .filter(Q(last_session__isnull=True) | Q(last_session__gte=_start_of(today)))
         .order_by("first_session", "title", "id")
@@ -121,11 +121,11 @@ def _summary(enrollment: Enrollment) -> tuple[int, Decimal, int]:
     return len(counted), hours, absences
 
 
-def workshop_page(workshop: Workshop, user: User, access: WorkshopAccess) -> WorkshopPage:
+def workshop_page(workshop: Workshop, user: User, *, manages: bool) -> WorkshopPage:
     """The staff workshop page: sessions with attendance counts, people by status. Names of
     people whose case the viewer may not see are shown only to those who run the sessions
-    (they need them to take attendance), never to staff excluded from the case; case links
-    only where the case is visible."""
+    (`manages`: they need them to take attendance), never to staff excluded from the case;
+    case links only where the case is visible."""
     sessions = _sessions(workshop)
     enrollments = _enrollments(workshop)
     case_ids = [enrollment.case_id for enrollment in enrollments]
@@ -148,7 +148,7 @@ def workshop_page(workshop: Workshop, user: User, access: WorkshopAccess) -> Wor
 
     for enrollment in enrollments:
         # Those who run the workshop see every name, except of a case they are excluded from.
-        runs = access == WorkshopAccess.MANAGE and enrollment.case_id not in excluded
+        runs = manages and enrollment.case_id not in excluded
         shown = enrollment.case_id in visible or runs
         attended, hours, absences = _summary(enrollment)
         groups[enrollment.status].append(
@@ -372,7 +372,3 @@ def attestation_context(enrollment: Enrollment) -> dict[str, Any]:
         "today": timezone.localdate(),
         "enrollment": enrollment,
     }
-
-
-def is_staff_role(user: User) -> bool:
-    return user.role in (Role.ADVISER, Role.DIRECTOR)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max, QuerySet
@@ -22,12 +23,17 @@ from django.utils.translation import gettext as _
 from cases import services as case_services
 from cases.models import Case, Incident, Obligation
 from cases.policy import Access, case_access
+from spip import policy
 from spip.exceptions import ConcurrentEdit, NotAllowed, SpipError
-from spip.models import AccessLog, Partner, Role, User
+from spip.models import AccessLog, Branch, Partner, Role, User
 from spip.queueing import queue_on_commit
 from spip.services import access_log_record, notification_send
 from workshops.models import Attendance, Enrollment, Session, Workshop
-from workshops.policy import WorkshopAccess, can_record_attendance, workshop_access
+from workshops.policy import (
+    assignable_contributors,
+    assignable_facilitators,
+    assignable_partners,
+)
 
 TAKEN = (Enrollment.Status.ENROLLED, Enrollment.Status.COMPLETED)
 
@@ -36,13 +42,15 @@ def _check_people(
     branch_id: int, facilitators: Sequence[User], partners: Sequence[Partner],
     contributors: Sequence[User],
 ) -> None:  # fmt: skip
-    if any(user.role != Role.ADVISER or user.branch_id != branch_id for user in facilitators):
+    """The people named are among those the policy lets the branch name."""
+    if not _all_among(facilitators, assignable_facilitators([branch_id])):
         raise SpipError(_("Facilitators are advisers of the branch."), field="facilitators")
-    if any(partner.department_id != _department_of(branch_id) for partner in partners):
+    departments = Branch.objects.filter(pk=branch_id).values("department")
+    if not _all_among(partners, assignable_partners(departments)):
         raise SpipError(_("Choose partners from this SPIP's directory."), field="partners")
     partner_ids = {partner.pk for partner in partners}
-    if any(
-        user.role != Role.PARTNER or user.partner_id not in partner_ids for user in contributors
+    if any(user.partner_id not in partner_ids for user in contributors) or not _all_among(
+        contributors, assignable_contributors(departments)
     ):
         raise SpipError(
             _("Contributors belong to one of the workshop's partner organisations."),
@@ -50,15 +58,9 @@ def _check_people(
         )
 
 
-def _department_of(branch_id: int) -> int:
-    from spip.models import Branch
-
-    return Branch.objects.values_list("department_id", flat=True).get(pk=branch_id)
-
-
-def _require_director_of(user: User, branch_id: int) -> None:
-    if user.role != Role.DIRECTOR or not user.directed_branches.filter(pk=branch_id).exists():
-        raise NotAllowed()
+def _all_among(chosen: Sequence[Any], allowed: QuerySet[Any]) -> bool:
+    ids = {item.pk for item in chosen}
+    return not ids or allowed.filter(pk__in=ids).count() == len(ids)
 
 
 def _checked_course_kind(kind: str, course_kind: str, min_sessions: int) -> str:
@@ -88,7 +90,10 @@ def workshop_create(
 ) -> Workshop:
     """Create a workshop of a branch the acting director directs, with its facilitators
     (advisers of the branch) and partner contributors (users of its partner organisations)."""
-    _require_director_of(acting_user, branch_id)
+    branch = Branch.objects.filter(pk=branch_id).first()
+    if branch is None:
+        raise NotAllowed()
+    policy.check(acting_user, "workshop.create", branch)
     course_kind = _checked_course_kind(kind, course_kind, min_sessions)
     if capacity < 1:
         raise SpipError(_("A workshop has at least one place."), field="capacity")
@@ -126,7 +131,7 @@ def workshop_update(
     """Change a workshop (its branch's directors), unless someone else saved it since it
     was read at `version`. Places never drop below the people already enrolled; places
     added to an open workshop go to the people waiting, first come first served."""
-    _require_director_of(acting_user, workshop.branch_id)
+    policy.check(acting_user, "workshop.edit", workshop)
     locked = Workshop.objects.select_for_update().get(pk=workshop.pk)
     typed = {"title": title, "theme": theme, "capacity": capacity, "min_sessions": min_sessions,
              "status": status}  # fmt: skip
@@ -167,6 +172,7 @@ def workshop_update(
     locked.facilitators.set(facilitators)
     locked.partners.set(partners)
     locked.contributors.set(contributors)
+    policy.forget()  # who manages the workshop, or contributes to it, may have changed
     access_log_record(acting_user=acting_user, action=AccessLog.Action.CHANGE, obj=locked)
     if lowered_rule:
         _complete_those_meeting_the_rule(acting_user, locked)
@@ -193,11 +199,6 @@ def _shown(workshop: Workshop, name: str) -> str:
     return str(display() if display else getattr(workshop, name))
 
 
-def _require_manage(user: User, workshop: Workshop) -> None:
-    if workshop_access(user, workshop) != WorkshopAccess.MANAGE:
-        raise NotAllowed()
-
-
 @transaction.atomic
 def session_add(
     *,
@@ -211,7 +212,7 @@ def session_add(
 ) -> Session:
     """Add a session to a workshop (its directors and facilitators); a catch-up session
     names the earlier session of the same workshop it makes up for."""
-    _require_manage(acting_user, workshop)
+    policy.check(acting_user, "workshop.manage", workshop)
     if ends_at <= starts_at:
         raise SpipError(_("A session ends after it starts."), field="ends_at")
     if (ends_at - starts_at).days >= 1:
@@ -253,8 +254,7 @@ def enrollment_create(
     takes no place until it is confirmed. The obligation, if given, is one of the case's,
     and gets a compliant proof when the person completes the workshop.
     """
-    if case_access(acting_user, case) < Access.WRITE:
-        raise NotAllowed()
+    policy.check(acting_user, "workshop.enrol", case)
     workshop = Workshop.objects.select_for_update().get(pk=workshop.pk)
     _refuse_closed(case)
     _refuse_excluded_facilitators(workshop, case)
@@ -308,8 +308,7 @@ def _refuse_excluded_facilitators(workshop: Workshop, case: Case) -> None:
 def enrollment_confirm(*, acting_user: User, enrollment: Enrollment) -> Enrollment:
     """Turn a proposal into an enrolment (or a place in the queue, when the workshop is
     full), with the same lock as a new enrolment."""
-    if case_access(acting_user, enrollment.case) < Access.WRITE:
-        raise NotAllowed()
+    policy.check(acting_user, "workshop.enrol", enrollment)
     workshop = Workshop.objects.select_for_update().get(pk=enrollment.workshop_id)
     enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
     if enrollment.status != Enrollment.Status.PROPOSED:
@@ -334,11 +333,7 @@ def enrollment_drop(*, acting_user: User, enrollment: Enrollment, reason: str) -
     """Take a person out of a workshop, with the reason (their adviser, or the workshop's
     directors and facilitators). A freed place goes to the first person waiting."""
     workshop = Workshop.objects.select_for_update().get(pk=enrollment.workshop_id)
-    if (
-        case_access(acting_user, enrollment.case) < Access.WRITE
-        and workshop_access(acting_user, workshop) != WorkshopAccess.MANAGE
-    ):
-        raise NotAllowed()
+    policy.check(acting_user, "workshop.withdraw", enrollment)
     enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
     if enrollment.status in (Enrollment.Status.DROPPED, Enrollment.Status.COMPLETED):
         raise SpipError(_("This enrolment is already over."))
@@ -456,8 +451,7 @@ def attendance_record(
     directors, facilitators and partner contributors. When the person has now attended the
     sessions the workshop requires, the enrolment completes (see `_complete`)."""
     workshop = session.workshop
-    if not can_record_attendance(workshop_access(acting_user, workshop)):
-        raise NotAllowed()
+    policy.check(acting_user, "workshop.attendance", workshop)
     enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
     if enrollment.workshop_id != workshop.pk:
         raise SpipError(_("This person is not enrolled in this workshop."))
@@ -551,8 +545,7 @@ def absence_to_incident(
     attendance = Attendance.objects.select_for_update().get(pk=attendance.pk)
     enrollment = attendance.enrollment
     case = enrollment.case
-    if case_access(acting_user, case) < Access.WRITE:
-        raise NotAllowed()
+    policy.check(acting_user, "workshop.absence_incident", attendance)
     if attendance.status != Attendance.Status.ABSENT:
         raise SpipError(_("Only an unexcused absence can become an incident."))
     if attendance.incident_id:

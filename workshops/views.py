@@ -1,10 +1,11 @@
 """Workshop pages: the list, a workshop, its sessions' attendance grids, enrolment from
 the workshop or from the case file, attestations.
 
-Each view fetches the workshop (or the case) for the user through `workshops.policy` (or
-`cases.policy`): 404 to strangers, 403 to those who may see but not act. Partners get their
-own templates, fed by selectors that hold names and attendance only; every page a partner
-opens is written to the access log, as is every staff page that names people.
+Each view fetches the workshop (its session, enrolment, attendance, or the case) for the
+user through `workshops.policy`, which requires the action of the page once: 404 to
+strangers, 403 to those who may see but not act. Partners get their own templates, fed by
+selectors that hold names and attendance only; every page a partner opens is written to the
+access log, as is every staff page that names people.
 """
 
 from __future__ import annotations
@@ -20,10 +21,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cases.forms import apply_domain_error
-from cases.models import Case
-from cases.policy import Access, case_access, case_for_user, own_cases
+from cases.policy import own_cases
+from spip import policy
 from spip.exceptions import NotAllowed, SpipError
-from spip.models import AccessLog, Role
+from spip.models import AccessLog
 from spip.services import access_log_record
 from workshops import selectors, services
 from workshops.forms import (
@@ -36,45 +37,33 @@ from workshops.forms import (
     WorkshopForm,
     WorkshopUpdateForm,
 )
-from workshops.models import Attendance, Enrollment, Session
+from workshops.models import Attendance, Enrollment
 from workshops.policy import (
-    WorkshopAccess,
-    can_create_workshop,
-    can_record_attendance,
-    require_workshop_roles,
-    workshop_for_user,
+    attendance_for,
+    case_to_enrol,
+    enrolment_for,
+    partner_pages,
+    session_for,
+    workshop_for,
 )
 
 
-def _staff_only(request: HttpRequest) -> None:
-    """Pages about enrolments and cases: never for partners (404) nor clerks."""
-    require_workshop_roles(request.user)
-    if request.user.role == Role.PARTNER:
-        raise Http404
-
-
 def workshop_list(request: HttpRequest) -> HttpResponse:
-    require_workshop_roles(request.user)
+    policy.require(request.user, "workshop.list")
     today = timezone.localdate()
     workshops = selectors.workshop_list(request.user, today)
-    if request.user.role == Role.PARTNER:
+    if partner_pages(request.user):
         access_log_record(
             acting_user=request.user, action=AccessLog.Action.VIEW,
             object_type="workshops.workshop", object_id="list",
         )  # fmt: skip
         return render(request, "workshops/partner_list.html", {"workshops": workshops})
-    return render(
-        request,
-        "workshops/workshop_list.html",
-        {"workshops": workshops, "can_create": can_create_workshop(request.user)},
-    )
+    return render(request, "workshops/workshop_list.html", {"workshops": workshops})
 
 
 @require_http_methods(["GET", "POST"])
 def workshop_create(request: HttpRequest) -> HttpResponse:
-    _staff_only(request)
-    if not can_create_workshop(request.user):
-        raise PermissionDenied
+    policy.require(request.user, "workshop.create")
     form = WorkshopForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -95,10 +84,7 @@ def workshop_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def workshop_update(request: HttpRequest, workshop_id: int) -> HttpResponse:
     """Change a workshop, its people and its status (the branch's directors)."""
-    _staff_only(request)
-    workshop, _access = workshop_for_user(request.user, workshop_id, WorkshopAccess.MANAGE)
-    if not can_create_workshop(request.user):
-        raise PermissionDenied
+    workshop = workshop_for(request.user, workshop_id, "workshop.edit")
     initial = {
         name: getattr(workshop, name)
         for name in ("title", "kind", "course_kind", "theme", "description", "capacity",
@@ -125,23 +111,22 @@ def workshop_update(request: HttpRequest, workshop_id: int) -> HttpResponse:
 
 
 def workshop_detail(request: HttpRequest, workshop_id: int) -> HttpResponse:
-    require_workshop_roles(request.user)
-    workshop, access = workshop_for_user(request.user, workshop_id, WorkshopAccess.PARTNER)
+    workshop = workshop_for(request.user, workshop_id, "workshop.view")
     access_log_record(acting_user=request.user, action=AccessLog.Action.VIEW, obj=workshop)
-    if access == WorkshopAccess.PARTNER:
+    if partner_pages(request.user):
         return render(
             request,
             "workshops/partner_workshop.html",
             {"workshop_id": workshop.pk, "page": selectors.partner_workshop_page(workshop)},
         )
-    page = selectors.workshop_page(workshop, request.user, access)
+    may = policy.can_map(
+        request.user, workshop, "workshop.manage", "workshop.edit", "workshop.enrol"
+    )
+    page = selectors.workshop_page(workshop, request.user, manages=may["workshop_manage"])
     context = {
         "workshop": workshop,
         "page": page,
-        "access": access,
-        "can_manage": access == WorkshopAccess.MANAGE,
-        "can_edit": can_create_workshop(request.user),
-        "can_enrol": request.user.role in (Role.ADVISER, Role.DIRECTOR),
+        "may": may,
         "fill_percent": min(100, round(100 * len(page.enrolled) / workshop.capacity)),
     }
     return render(request, "workshops/workshop_detail.html", context)
@@ -149,8 +134,7 @@ def workshop_detail(request: HttpRequest, workshop_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def session_add(request: HttpRequest, workshop_id: int) -> HttpResponse:
-    _staff_only(request)
-    workshop, _access = workshop_for_user(request.user, workshop_id, WorkshopAccess.MANAGE)
+    workshop = workshop_for(request.user, workshop_id, "workshop.manage")
     form = SessionForm(request.POST or None, workshop=workshop)
     if request.method == "POST" and form.is_valid():
         try:
@@ -166,20 +150,9 @@ def session_add(request: HttpRequest, workshop_id: int) -> HttpResponse:
     )
 
 
-def _session_for(request: HttpRequest, session_id: int) -> tuple[Session, WorkshopAccess]:
-    """A session whose attendance the user records (directors, facilitators, contributors)."""
-    require_workshop_roles(request.user)
-    found = get_object_or_404(Session.objects.only("id", "workshop_id"), pk=session_id)
-    workshop, access = workshop_for_user(request.user, found.workshop_id, WorkshopAccess.PARTNER)
-    if not can_record_attendance(access):
-        raise PermissionDenied
-    session = Session.objects.select_related("workshop").get(pk=found.pk)
-    return session, access
-
-
 def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
     """The attendance grid of a session: names and attendance, nothing else."""
-    session, access = _session_for(request, session_id)
+    session = session_for(request.user, session_id, "workshop.attendance")
     access_log_record(acting_user=request.user, action=AccessLog.Action.VIEW, obj=session)
     return render(
         request,
@@ -188,7 +161,6 @@ def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
             "session": session,
             "rows": selectors.session_grid(session, request.user),
             "statuses": Attendance.Status.choices,
-            "is_partner": access == WorkshopAccess.PARTNER,
             "started": timezone.localtime(session.starts_at).date() <= timezone.localdate(),
         },
     )
@@ -198,7 +170,7 @@ def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
 def attendance_set(request: HttpRequest, session_id: int, enrollment_id: int) -> HttpResponse:
     """Record one person's attendance at a session. From the grid (htmx) the answer is the
     person's row; otherwise, back to the grid."""
-    session, _access = _session_for(request, session_id)
+    session = session_for(request.user, session_id, "workshop.attendance")
     enrollment = get_object_or_404(
         Enrollment.objects.only("id", "workshop_id", "status"),
         pk=enrollment_id,
@@ -259,8 +231,7 @@ def _enrol(request: HttpRequest, form: Any, action: Any, back: Any) -> HttpRespo
 @require_http_methods(["GET", "POST"])
 def enrol_from_workshop(request: HttpRequest, workshop_id: int) -> HttpResponse:
     """Enrol one of the user's own cases (of the workshop's branch)."""
-    _staff_only(request)
-    workshop, _access = workshop_for_user(request.user, workshop_id, WorkshopAccess.READ)
+    workshop = workshop_for(request.user, workshop_id, "workshop.enrol")
     cases = own_cases(request.user).filter(branch_id=workshop.branch_id, closed_on__isnull=True)
     form = EnrolCaseForm(request.POST or None, cases=cases)
 
@@ -279,8 +250,7 @@ def enrol_from_workshop(request: HttpRequest, workshop_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def enrol_from_case(request: HttpRequest, case_id: int) -> HttpResponse:
     """Enrol the person of a case the user follows in an open workshop of its branch."""
-    _staff_only(request)
-    case, _access = case_for_user(request.user, case_id, Access.WRITE)
+    case = case_to_enrol(request.user, case_id)
     form = EnrolWorkshopForm(
         request.POST or None, case=case,
         workshops=selectors.open_workshops_for_case(case.branch_id),
@@ -298,31 +268,10 @@ def enrol_from_case(request: HttpRequest, case_id: int) -> HttpResponse:
     )  # fmt: skip
 
 
-def _enrollment_for(request: HttpRequest, enrollment_id: int) -> tuple[Enrollment, Access]:
-    """An enrolment for staff who may see its case (404 otherwise) or run its workshop."""
-    _staff_only(request)
-    enrollment = get_object_or_404(
-        Enrollment.objects.select_related("case__person", "case__branch", "workshop"),
-        pk=enrollment_id,
-    )
-    access = case_access(request.user, enrollment.case)
-    if access == Access.NONE:
-        workshop_access = workshop_for_user(
-            request.user, enrollment.workshop_id, WorkshopAccess.READ
-        )[1]
-        if workshop_access != WorkshopAccess.MANAGE:
-            raise Http404
-    return enrollment, access
-
-
 @require_http_methods(["GET", "POST"])
 def enrollment_drop(request: HttpRequest, enrollment_id: int) -> HttpResponse:
-    enrollment, access = _enrollment_for(request, enrollment_id)
-    if access < Access.WRITE and (
-        workshop_for_user(request.user, enrollment.workshop_id, WorkshopAccess.READ)[1]
-        != WorkshopAccess.MANAGE
-    ):
-        raise PermissionDenied
+    """Withdraw a person: their adviser, or those who run the workshop."""
+    enrollment = enrolment_for(request.user, enrollment_id, "workshop.withdraw")
     form = DropForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -343,7 +292,7 @@ def enrollment_drop(request: HttpRequest, enrollment_id: int) -> HttpResponse:
 
 @require_POST
 def enrollment_confirm(request: HttpRequest, enrollment_id: int) -> HttpResponse:
-    enrollment, _access = _enrollment_for(request, enrollment_id)
+    enrollment = enrolment_for(request.user, enrollment_id, "workshop.enrol")
     try:
         services.enrollment_confirm(acting_user=request.user, enrollment=enrollment)
     except NotAllowed:
@@ -356,9 +305,7 @@ def enrollment_confirm(request: HttpRequest, enrollment_id: int) -> HttpResponse
 def attestation(request: HttpRequest, enrollment_id: int) -> FileResponse:
     """A completed enrolment's attestation, for those who follow the case (rendered here if
     the worker has not done it yet). Logged."""
-    enrollment, access = _enrollment_for(request, enrollment_id)
-    if access < Access.WRITE:
-        raise PermissionDenied
+    enrollment = enrolment_for(request.user, enrollment_id, "workshop.attestation")
     if enrollment.status != Enrollment.Status.COMPLETED:
         raise Http404
     if not enrollment.attestation:
@@ -378,13 +325,8 @@ def attestation(request: HttpRequest, enrollment_id: int) -> FileResponse:
 @require_http_methods(["GET", "POST"])
 def absence_incident(request: HttpRequest, attendance_id: int) -> HttpResponse:
     """The person's adviser turns a workshop absence into an incident on the measure."""
-    _staff_only(request)
-    attendance = get_object_or_404(
-        Attendance.objects.select_related("enrollment__case", "enrollment__workshop", "session"),
-        pk=attendance_id,
-    )
-    case: Case
-    case, _access = case_for_user(request.user, attendance.enrollment.case_id, Access.WRITE)
+    attendance = attendance_for(request.user, attendance_id, "workshop.absence_incident")
+    case = attendance.enrollment.case
     day = timezone.localtime(attendance.session.starts_at).date()
     initial = {
         "occurred_on": day,
