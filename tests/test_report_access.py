@@ -13,7 +13,9 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
 
-from reporting.models import Kind, Report
+from reporting import services
+from reporting.models import Kind, Proposal, Report
+from spip import policy
 from tests.test_case_access import ACCESS, F, N, W
 from tests.test_permission_matrix import ROLES, role_failures
 
@@ -142,3 +144,25 @@ def test_lists_show_nothing_of_other_caseloads(client_for, world, cases, reports
     for situation, built in reports.items():
         assert (f"inbox-row-{built['issued'].pk}" in inbox) == (situation != "other_branch")
         assert f"inbox-row-{built['draft'].pk}" not in inbox
+
+
+def test_validating_a_report_evaluates_its_rule_once(client_for, world, cases):
+    """The view requires "report.validate" and the service checks it again: one answer."""
+    report = services.report_create(
+        acting_user=world.adviser, case=cases.own, measure=cases.measures["own"],
+        kind=Kind.SITUATION,
+    )  # fmt: skip
+    changes = {name: getattr(report, name) for name in services.DRAFT_FIELDS}
+    changes |= {"judge": "Mme Fontaine", "analysis": "Suivi investi.", "proposal": Proposal.NOTHING}
+    report = services.report_save(acting_user=world.adviser, report=report,
+                                  version=report.version, changes=changes)  # fmt: skip
+    report = services.report_submit(acting_user=world.adviser, report=report,
+                                    version=report.version)  # fmt: skip
+    client = client_for(world.director)
+    url = reverse("reporting:validate", kwargs={"report_id": report.pk})
+    with policy.track() as evaluated:
+        response = client.post(url, {"version": report.version})
+    assert response.status_code == 302
+    assert evaluated["report.validate"] == 1
+    report.refresh_from_db()
+    assert report.status == Report.Status.VALIDATED and report.validator == world.director
