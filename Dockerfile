@@ -14,6 +14,7 @@ WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY spip ./spip
 COPY cases ./cases
+COPY deadlines ./deadlines
 COPY interviews ./interviews
 COPY workshops ./workshops
 COPY reporting ./reporting

@@ -39,7 +39,8 @@ from django.db import transaction
 from django.db.models import Max, Prefetch
 from django.utils import timezone
 
-from cases import deadlines, services
+from cases import services
+from cases.extensions import case_changed
 from cases.legal import (
     CONTROL_MEASURE_KINDS,
     CourseKind,
@@ -101,11 +102,19 @@ PLANS = (
             ("cpip.lemaire", 63),
         ),
         (
-            ("03100", "Montluçon"), ("03100", "Montluçon"), ("03100", "Montluçon"),
-            ("03410", "Domérat"), ("03630", "Désertines"), ("03600", "Commentry"),
-            ("03310", "Néris-les-Bains"), ("03410", "Saint-Victor"), ("03410", "Prémilhat"),
-            ("03380", "Huriel"), ("03420", "Marcillat-en-Combraille"),
-            ("03430", "Cosne-d'Allier"), ("03100", "Lavault-Sainte-Anne"),
+            ("03100", "Montluçon"),
+            ("03100", "Montluçon"),
+            ("03100", "Montluçon"),
+            ("03410", "Domérat"),
+            ("03630", "Désertines"),
+            ("03600", "Commentry"),
+            ("03310", "Néris-les-Bains"),
+            ("03410", "Saint-Victor"),
+            ("03410", "Prémilhat"),
+            ("03380", "Huriel"),
+            ("03420", "Marcillat-en-Combraille"),
+            ("03430", "Cosne-d'Allier"),
+            ("03100", "Lavault-Sainte-Anne"),
         ),
         restricted=5,
         exclusions=(("conseiller", "cpip.girard"),),
@@ -115,10 +124,16 @@ PLANS = (
         "dpip.moulins",
         (("cpip.moulins", 120),),
         (
-            ("03000", "Moulins"), ("03000", "Moulins"), ("03400", "Yzeure"),
-            ("03000", "Avermes"), ("03000", "Neuvy"), ("03160", "Bourbon-l'Archambault"),
-            ("03210", "Souvigny"), ("03290", "Dompierre-sur-Besbre"),
-            ("03500", "Saint-Pourçain-sur-Sioule"), ("03460", "Villeneuve-sur-Allier"),
+            ("03000", "Moulins"),
+            ("03000", "Moulins"),
+            ("03400", "Yzeure"),
+            ("03000", "Avermes"),
+            ("03000", "Neuvy"),
+            ("03160", "Bourbon-l'Archambault"),
+            ("03210", "Souvigny"),
+            ("03290", "Dompierre-sur-Besbre"),
+            ("03500", "Saint-Pourçain-sur-Sioule"),
+            ("03460", "Villeneuve-sur-Allier"),
         ),
     ),
     BranchPlan(
@@ -126,82 +141,360 @@ PLANS = (
         "dpip.moulins",
         (("cpip.cusset", 90),),
         (
-            ("03300", "Cusset"), ("03200", "Vichy"), ("03200", "Vichy"),
-            ("03700", "Bellerive-sur-Allier"), ("03270", "Saint-Yorre"),
-            ("03250", "Le Mayet-de-Montagne"), ("03800", "Gannat"), ("03200", "Abrest"),
-            ("03300", "Creuzier-le-Vieux"), ("03120", "Lapalisse"),
+            ("03300", "Cusset"),
+            ("03200", "Vichy"),
+            ("03200", "Vichy"),
+            ("03700", "Bellerive-sur-Allier"),
+            ("03270", "Saint-Yorre"),
+            ("03250", "Le Mayet-de-Montagne"),
+            ("03800", "Gannat"),
+            ("03200", "Abrest"),
+            ("03300", "Creuzier-le-Vieux"),
+            ("03120", "Lapalisse"),
         ),
     ),
-)  # fmt: skip
+)
 
 # --- Names (fictitious combinations of common names) ------------------------------------
 
 MALE_FIRST_NAMES = (
-    "Thomas", "Nicolas", "Julien", "Kevin", "Anthony", "Jérémy", "Sébastien", "Maxime",
-    "Alexandre", "Romain", "Mickaël", "Christophe", "Stéphane", "David", "Frédéric", "Laurent",
-    "Olivier", "Éric", "Philippe", "Patrick", "Pascal", "Thierry", "Franck", "Cédric",
-    "Guillaume", "Benjamin", "Jonathan", "Florian", "Quentin", "Dylan", "Lucas", "Hugo",
-    "Enzo", "Mathis", "Théo", "Yanis", "Mehdi", "Karim", "Sofiane", "Bilal", "Mohamed",
-    "Rachid", "Youssef", "Moussa", "Jordan", "Loïc", "Ludovic", "Arnaud", "Fabrice",
-    "Jean-Pierre", "Jean-Luc", "Michel", "Alain", "Bruno", "Didier", "Gilles", "Hervé",
-    "Cyril", "Damien", "Grégory", "Vincent", "Mathieu", "Adrien", "Baptiste", "Clément",
-    "Antoine", "Rémi", "Joël", "Gaëtan", "Killian",
-)  # fmt: skip
+    "Thomas",
+    "Nicolas",
+    "Julien",
+    "Kevin",
+    "Anthony",
+    "Jérémy",
+    "Sébastien",
+    "Maxime",
+    "Alexandre",
+    "Romain",
+    "Mickaël",
+    "Christophe",
+    "Stéphane",
+    "David",
+    "Frédéric",
+    "Laurent",
+    "Olivier",
+    "Éric",
+    "Philippe",
+    "Patrick",
+    "Pascal",
+    "Thierry",
+    "Franck",
+    "Cédric",
+    "Guillaume",
+    "Benjamin",
+    "Jonathan",
+    "Florian",
+    "Quentin",
+    "Dylan",
+    "Lucas",
+    "Hugo",
+    "Enzo",
+    "Mathis",
+    "Théo",
+    "Yanis",
+    "Mehdi",
+    "Karim",
+    "Sofiane",
+    "Bilal",
+    "Mohamed",
+    "Rachid",
+    "Youssef",
+    "Moussa",
+    "Jordan",
+    "Loïc",
+    "Ludovic",
+    "Arnaud",
+    "Fabrice",
+    "Jean-Pierre",
+    "Jean-Luc",
+    "Michel",
+    "Alain",
+    "Bruno",
+    "Didier",
+    "Gilles",
+    "Hervé",
+    "Cyril",
+    "Damien",
+    "Grégory",
+    "Vincent",
+    "Mathieu",
+    "Adrien",
+    "Baptiste",
+    "Clément",
+    "Antoine",
+    "Rémi",
+    "Joël",
+    "Gaëtan",
+    "Killian",
+)
 FEMALE_FIRST_NAMES = (
-    "Marie", "Nathalie", "Isabelle", "Sandrine", "Céline", "Stéphanie", "Aurélie", "Émilie",
-    "Julie", "Laetitia", "Sabrina", "Virginie", "Audrey", "Jessica", "Mélanie", "Amandine",
-    "Sarah", "Laura", "Manon", "Camille", "Chloé", "Océane", "Inès", "Yasmine", "Samira",
-    "Karine", "Valérie", "Sylvie", "Christine", "Patricia", "Martine", "Élodie", "Vanessa",
-    "Cindy", "Morgane", "Léa",
-)  # fmt: skip
+    "Marie",
+    "Nathalie",
+    "Isabelle",
+    "Sandrine",
+    "Céline",
+    "Stéphanie",
+    "Aurélie",
+    "Émilie",
+    "Julie",
+    "Laetitia",
+    "Sabrina",
+    "Virginie",
+    "Audrey",
+    "Jessica",
+    "Mélanie",
+    "Amandine",
+    "Sarah",
+    "Laura",
+    "Manon",
+    "Camille",
+    "Chloé",
+    "Océane",
+    "Inès",
+    "Yasmine",
+    "Samira",
+    "Karine",
+    "Valérie",
+    "Sylvie",
+    "Christine",
+    "Patricia",
+    "Martine",
+    "Élodie",
+    "Vanessa",
+    "Cindy",
+    "Morgane",
+    "Léa",
+)
 MIDDLE_NAMES = {
     "M": ("Jean", "Pierre", "Michel", "André", "Louis", "Marcel", "René", "Paul", "Joseph"),
     "F": ("Marie", "Anne", "Louise", "Françoise", "Jeanne", "Claire", "Madeleine"),
 }
 # Staff surnames are left out, so that nobody seems to follow a namesake.
 SURNAMES = (
-    "Martin", "Thomas", "Petit", "Robert", "Richard", "Durand", "Dubois", "Moreau", "Laurent",
-    "Simon", "Michel", "Leroy", "Roux", "David", "Bertrand", "Fournier", "Bonnet", "Dupont",
-    "Fontaine", "Rousseau", "Vincent", "Faure", "André", "Mercier", "Blanc", "Guérin",
-    "Boyer", "Legrand", "Gauthier", "Garcia", "Robin", "Clément", "Morin", "Nicolas", "Henry",
-    "Mathieu", "Masson", "Marchand", "Duval", "Denis", "Dumont", "Noël", "Meyer", "Dufour",
-    "Meunier", "Brun", "Blanchard", "Giraud", "Joly", "Rivière", "Lucas", "Brunet", "Gaillard",
-    "Barbier", "Arnaud", "Martinez", "Roche", "Renard", "Schmitt", "Roy", "Leroux", "Colin",
-    "Caron", "Picard", "Roger", "Lemoine", "Lacroix", "Olivier", "Philippe", "Bourgeois",
-    "Pierre", "Benoît", "Rey", "Leclerc", "Rolland", "Guillaume", "Lecomte", "Lopez", "Dupuy",
-    "Guillot", "Hubert", "Berger", "Carpentier", "Sanchez", "Dupuis", "Moulin", "Louis",
-    "Deschamps", "Huet", "Vasseur", "Perez", "Boucher", "Fleury", "Royer", "Klein", "Jacquet",
-    "Adam", "Poirier", "Marty", "Aubry", "Guyot", "Carré", "Charles", "Renault", "Charpentier",
-    "Ménard", "Maillard", "Baron", "Bertin", "Bailly", "Hervé", "Schneider", "Fernandez",
-    "Collet", "Léger", "Bouvier", "Prévost", "Millet", "Perrot", "Cousin", "Germain", "Breton",
-    "Besson", "Langlois", "Rémy", "Pelletier", "Lévêque", "Perrier", "Leblanc", "Barré",
-    "Lebrun", "Weber", "Mallet", "Boulanger", "Jacob", "Monnier", "Michaud", "Rodriguez",
-    "Gillet", "Étienne", "Tessier", "Chauvin", "Da Silva", "Bouchet", "Lemaître", "Chassaing",
-    "Bardet", "Auclair", "Thévenet", "Brugière", "Mazeron", "Ferreira", "Pereira",
-    "Dos Santos", "Benali", "Haddad", "Diallo", "Traoré", "Yilmaz", "Demir", "Popescu",
-)  # fmt: skip
+    "Martin",
+    "Thomas",
+    "Petit",
+    "Robert",
+    "Richard",
+    "Durand",
+    "Dubois",
+    "Moreau",
+    "Laurent",
+    "Simon",
+    "Michel",
+    "Leroy",
+    "Roux",
+    "David",
+    "Bertrand",
+    "Fournier",
+    "Bonnet",
+    "Dupont",
+    "Fontaine",
+    "Rousseau",
+    "Vincent",
+    "Faure",
+    "André",
+    "Mercier",
+    "Blanc",
+    "Guérin",
+    "Boyer",
+    "Legrand",
+    "Gauthier",
+    "Garcia",
+    "Robin",
+    "Clément",
+    "Morin",
+    "Nicolas",
+    "Henry",
+    "Mathieu",
+    "Masson",
+    "Marchand",
+    "Duval",
+    "Denis",
+    "Dumont",
+    "Noël",
+    "Meyer",
+    "Dufour",
+    "Meunier",
+    "Brun",
+    "Blanchard",
+    "Giraud",
+    "Joly",
+    "Rivière",
+    "Lucas",
+    "Brunet",
+    "Gaillard",
+    "Barbier",
+    "Arnaud",
+    "Martinez",
+    "Roche",
+    "Renard",
+    "Schmitt",
+    "Roy",
+    "Leroux",
+    "Colin",
+    "Caron",
+    "Picard",
+    "Roger",
+    "Lemoine",
+    "Lacroix",
+    "Olivier",
+    "Philippe",
+    "Bourgeois",
+    "Pierre",
+    "Benoît",
+    "Rey",
+    "Leclerc",
+    "Rolland",
+    "Guillaume",
+    "Lecomte",
+    "Lopez",
+    "Dupuy",
+    "Guillot",
+    "Hubert",
+    "Berger",
+    "Carpentier",
+    "Sanchez",
+    "Dupuis",
+    "Moulin",
+    "Louis",
+    "Deschamps",
+    "Huet",
+    "Vasseur",
+    "Perez",
+    "Boucher",
+    "Fleury",
+    "Royer",
+    "Klein",
+    "Jacquet",
+    "Adam",
+    "Poirier",
+    "Marty",
+    "Aubry",
+    "Guyot",
+    "Carré",
+    "Charles",
+    "Renault",
+    "Charpentier",
+    "Ménard",
+    "Maillard",
+    "Baron",
+    "Bertin",
+    "Bailly",
+    "Hervé",
+    "Schneider",
+    "Fernandez",
+    "Collet",
+    "Léger",
+    "Bouvier",
+    "Prévost",
+    "Millet",
+    "Perrot",
+    "Cousin",
+    "Germain",
+    "Breton",
+    "Besson",
+    "Langlois",
+    "Rémy",
+    "Pelletier",
+    "Lévêque",
+    "Perrier",
+    "Leblanc",
+    "Barré",
+    "Lebrun",
+    "Weber",
+    "Mallet",
+    "Boulanger",
+    "Jacob",
+    "Monnier",
+    "Michaud",
+    "Rodriguez",
+    "Gillet",
+    "Étienne",
+    "Tessier",
+    "Chauvin",
+    "Da Silva",
+    "Bouchet",
+    "Lemaître",
+    "Chassaing",
+    "Bardet",
+    "Auclair",
+    "Thévenet",
+    "Brugière",
+    "Mazeron",
+    "Ferreira",
+    "Pereira",
+    "Dos Santos",
+    "Benali",
+    "Haddad",
+    "Diallo",
+    "Traoré",
+    "Yilmaz",
+    "Demir",
+    "Popescu",
+)
 # Accented names and near-homonyms, each given to a few people at every branch, so that
 # searching "lefevre" or "muller" finds several spellings.
 FEATURED_SURNAMES = (
-    "Lefèvre", "Lefebvre", "Lefeuvre", "Bénard", "Besnard", "Gérard", "Müller", "Muller",
-    "Chénier", "Chesnier", "Dos Santos", "Dossantos",
-)  # fmt: skip
+    "Lefèvre",
+    "Lefebvre",
+    "Lefeuvre",
+    "Bénard",
+    "Besnard",
+    "Gérard",
+    "Müller",
+    "Muller",
+    "Chénier",
+    "Chesnier",
+    "Dos Santos",
+    "Dossantos",
+)
 NATIONALITIES = (
-    ("française", 86), ("marocaine", 3), ("algérienne", 3), ("portugaise", 3),
-    ("turque", 2), ("roumaine", 1), ("tunisienne", 1), ("sénégalaise", 1),
-)  # fmt: skip
+    ("française", 86),
+    ("marocaine", 3),
+    ("algérienne", 3),
+    ("portugaise", 3),
+    ("turque", 2),
+    ("roumaine", 1),
+    ("tunisienne", 1),
+    ("sénégalaise", 1),
+)
 BIRTH_PLACES = (
-    "Montluçon (03)", "Moulins (03)", "Vichy (03)", "Commentry (03)", "Clermont-Ferrand (63)",
-    "Nevers (58)", "Bourges (18)", "Paris (75)", "Lyon (69)", "Saint-Étienne (42)",
-    "Guéret (23)", "Roanne (42)",
-)  # fmt: skip
+    "Montluçon (03)",
+    "Moulins (03)",
+    "Vichy (03)",
+    "Commentry (03)",
+    "Clermont-Ferrand (63)",
+    "Nevers (58)",
+    "Bourges (18)",
+    "Paris (75)",
+    "Lyon (69)",
+    "Saint-Étienne (42)",
+    "Guéret (23)",
+    "Roanne (42)",
+)
 STREETS = (
-    "rue de la République", "avenue Jules-Ferry", "rue Victor-Hugo", "rue Pierre-Leroux",
-    "boulevard de Courtais", "rue des Forges", "avenue de la Gare", "rue Jean-Jaurès",
-    "impasse des Tilleuls", "rue du Faubourg Saint-Pierre", "allée des Peupliers",
-    "rue Marx-Dormoy", "chemin des Vignes", "place de la Mairie", "rue de Paris",
-    "cité des Marais", "rue Émile-Zola", "avenue Marcel-Cachin",
-)  # fmt: skip
+    "rue de la République",
+    "avenue Jules-Ferry",
+    "rue Victor-Hugo",
+    "rue Pierre-Leroux",
+    "boulevard de Courtais",
+    "rue des Forges",
+    "avenue de la Gare",
+    "rue Jean-Jaurès",
+    "impasse des Tilleuls",
+    "rue du Faubourg Saint-Pierre",
+    "allée des Peupliers",
+    "rue Marx-Dormoy",
+    "chemin des Vignes",
+    "place de la Mairie",
+    "rue de Paris",
+    "cité des Marais",
+    "rue Émile-Zola",
+    "avenue Marcel-Cachin",
+)
 # Ranges ARCEP reserves for fiction (mobile, and the Allier's landline zone).
 FICTION_MOBILE, FICTION_LANDLINE = "06 39 98", "04 65 71"
 # Fixed, so that a person's identity is the same on every run: aged 19 to 69 in 2026, and
@@ -368,16 +661,25 @@ def _mark_sensitive(
 
 # Measure mix of a branch (weights in %), and courses by how often courts order them.
 MEASURE_MIX = (
-    (MeasureKind.PROBATION, 50), (MeasureKind.PROBATION_REINFORCED, 5), (MeasureKind.TIG, 15),
-    (MeasureKind.DDSE_SENTENCE, 6), (MeasureKind.DDSE_ADJUSTMENT, 4), (MeasureKind.PAROLE, 7),
-    (MeasureKind.SEMI_LIBERTY, 3), (MeasureKind.OUTSIDE_PLACEMENT, 2),
-    (MeasureKind.SOCIO_JUDICIAL, 3), (MeasureKind.COURSE, 3),
+    (MeasureKind.PROBATION, 50),
+    (MeasureKind.PROBATION_REINFORCED, 5),
+    (MeasureKind.TIG, 15),
+    (MeasureKind.DDSE_SENTENCE, 6),
+    (MeasureKind.DDSE_ADJUSTMENT, 4),
+    (MeasureKind.PAROLE, 7),
+    (MeasureKind.SEMI_LIBERTY, 3),
+    (MeasureKind.OUTSIDE_PLACEMENT, 2),
+    (MeasureKind.SOCIO_JUDICIAL, 3),
+    (MeasureKind.COURSE, 3),
     (MeasureKind.RELEASE_UNDER_CONSTRAINT, 2),
-)  # fmt: skip
+)
 COURSE_MIX = (
-    (CourseKind.CITIZENSHIP, 35), (CourseKind.ROAD_SAFETY, 25), (CourseKind.NARCOTICS, 15),
-    (CourseKind.DOMESTIC_VIOLENCE, 15), (CourseKind.PARENTAL_RESPONSIBILITY, 10),
-)  # fmt: skip
+    (CourseKind.CITIZENSHIP, 35),
+    (CourseKind.ROAD_SAFETY, 25),
+    (CourseKind.NARCOTICS, 15),
+    (CourseKind.DOMESTIC_VIOLENCE, 15),
+    (CourseKind.PARENTAL_RESPONSIBILITY, 10),
+)
 
 # Offence profiles: the obligations a court orders together (obligation type code,
 # details), the first always, then some of the others; and why the follow-up is as intense.
@@ -393,14 +695,19 @@ PROFILES: dict[str, dict[str, Any]] = {
     },
     "domestic-violence": {
         "obligations": [
-            ("no-contact", "Ne pas entrer en relation avec la victime, sauf pour les enfants "
-             "par l'intermédiaire d'un tiers"),
+            (
+                "no-contact",
+                "Ne pas entrer en relation avec la victime, sauf pour les enfants "
+                "par l'intermédiaire d'un tiers",
+            ),
             ("live-apart", ""),
             ("dv-course", ""),
             ("care", "Suivi psychologique, attestations de présence"),
         ],
-        "reasons": ("Violences au sein du couple : interdiction de contact à contrôler",
-                    "Risque de réitération évalué comme élevé"),
+        "reasons": (
+            "Violences au sein du couple : interdiction de contact à contrôler",
+            "Risque de réitération évalué comme élevé",
+        ),
     },
     "narcotics": {
         "obligations": [
@@ -409,8 +716,10 @@ PROFILES: dict[str, dict[str, Any]] = {
             ("no-co-offenders", "Ne pas fréquenter les coauteurs de l'infraction"),
             ("no-appearing", "Interdiction de paraître dans le quartier de Fontbouillant"),
         ],
-        "reasons": ("Usage et revente de stupéfiants, insertion professionnelle à construire",
-                    "Consommations actives signalées"),
+        "reasons": (
+            "Usage et revente de stupéfiants, insertion professionnelle à construire",
+            "Consommations actives signalées",
+        ),
     },
     "property": {
         "obligations": [
@@ -418,8 +727,10 @@ PROFILES: dict[str, dict[str, Any]] = {
             ("work-training", ""),
             ("treasury", "Échéancier accordé par le Trésor public"),
         ],
-        "reasons": ("Vols répétés, situation financière précaire",
-                    "Indemnisation des victimes à suivre"),
+        "reasons": (
+            "Vols répétés, situation financière précaire",
+            "Indemnisation des victimes à suivre",
+        ),
     },
     "assault": {
         "obligations": [
@@ -428,18 +739,24 @@ PROFILES: dict[str, dict[str, Any]] = {
             ("no-weapons", ""),
             ("no-contact", "Ne pas entrer en relation avec la victime"),
         ],
-        "reasons": ("Violences volontaires, gestion de l'impulsivité à travailler",
-                    "Situation stable, obligations respectées"),
+        "reasons": (
+            "Violences volontaires, gestion de l'impulsivité à travailler",
+            "Situation stable, obligations respectées",
+        ),
     },
     "family": {
         "obligations": [
-            ("family-charges", "Verser la pension alimentaire fixée par le juge aux affaires "
-             "familiales"),
+            (
+                "family-charges",
+                "Verser la pension alimentaire fixée par le juge aux affaires familiales",
+            ),
             ("work-training", ""),
             ("hand-children", ""),
         ],
-        "reasons": ("Abandon de famille, reprise des versements à vérifier",
-                    "Situation familiale conflictuelle"),
+        "reasons": (
+            "Abandon de famille, reprise des versements à vérifier",
+            "Situation familiale conflictuelle",
+        ),
     },
     "sexual": {
         "obligations": [
@@ -448,14 +765,20 @@ PROFILES: dict[str, dict[str, Any]] = {
             ("no-contact", "Ne pas entrer en relation avec la victime et sa famille"),
             ("residence", ""),
         ],
-        "reasons": ("Infraction à caractère sexuel, injonction de soins",
-                    "Sortie de détention récente"),
+        "reasons": (
+            "Infraction à caractère sexuel, injonction de soins",
+            "Sortie de détention récente",
+        ),
     },
-}  # fmt: skip
+}
 PROFILE_MIX = (
-    ("alcohol-road", 24), ("narcotics", 22), ("property", 20), ("assault", 16),
-    ("domestic-violence", 12), ("family", 6),
-)  # fmt: skip
+    ("alcohol-road", 24),
+    ("narcotics", 22),
+    ("property", 20),
+    ("assault", 16),
+    ("domestic-violence", 12),
+    ("family", 6),
+)
 INTENSITY_MIX = (("renforcee", 10), ("soutenue", 30), ("standard", 45), ("allegee", 15))
 LIGHTENED = "Emploi stable et justificatifs réguliers depuis plus d'un an"
 PROOF_NOTES = {
@@ -519,9 +842,14 @@ def _measure(rng: random.Random, kind: MeasureKind, today: date) -> MeasurePlan:
             decision = _days_ago(today, rng.randint(20, min(3 * 365, months * 30 - 60)))
             final = min(decision + timedelta(days=rng.choice((0, 10, 10, 10, 30))), today)
             terms = MeasureTerms(
-                kind=kind, decision_date=decision, final_date=final, start_date=final,
-                recidivism=recidivism, prison_term_months=prison, probation_months=months,
-            )  # fmt: skip
+                kind=kind,
+                decision_date=decision,
+                final_date=final,
+                start_date=final,
+                recidivism=recidivism,
+                prison_term_months=prison,
+                probation_months=months,
+            )
             return MeasurePlan(terms, events=_probation_events(rng, terms, today))
         case MeasureKind.TIG:
             deadline = rng.choice((None, 12, 18))  # None: the legal maximum
@@ -529,20 +857,26 @@ def _measure(rng: random.Random, kind: MeasureKind, today: date) -> MeasurePlan:
             final = decision + timedelta(days=10)
             hours = rng.choice((35, 50, 70, 70, 105, 105, 140, 140, 180, 210, 280, 350))
             terms = MeasureTerms(
-                kind=kind, decision_date=decision, final_date=final,
-                start_date=final + timedelta(days=rng.randint(15, 90)), tig_hours=hours,
-                tig_deadline_months=deadline, tig_consent=True,
-            )  # fmt: skip
+                kind=kind,
+                decision_date=decision,
+                final_date=final,
+                start_date=final + timedelta(days=rng.randint(15, 90)),
+                tig_hours=hours,
+                tig_deadline_months=deadline,
+                tig_consent=True,
+            )
             return MeasurePlan(terms)
         case MeasureKind.DDSE_SENTENCE:
             days = rng.choice((30, 45, 60, 90, 120, 150, 180))
             start = _days_ago(today, rng.randint(-30, days - 10))
             decision = _decided(rng, start, today, 20, 90)
             terms = MeasureTerms(
-                kind=kind, decision_date=decision,
-                final_date=min(decision + timedelta(days=10), start, today), start_date=start,
+                kind=kind,
+                decision_date=decision,
+                final_date=min(decision + timedelta(days=10), start, today),
+                start_date=start,
                 ddse_days=days,
-            )  # fmt: skip
+            )
             return MeasurePlan(terms)
         case MeasureKind.DDSE_ADJUSTMENT | MeasureKind.SEMI_LIBERTY | MeasureKind.OUTSIDE_PLACEMENT:
             remaining = rng.randint(60, 365 if kind == MeasureKind.DDSE_ADJUSTMENT else 540)
@@ -550,9 +884,13 @@ def _measure(rng: random.Random, kind: MeasureKind, today: date) -> MeasurePlan:
             decision = _decided(rng, start, today, 7, 45)
             custody = start - timedelta(days=rng.randint(60, 400)) if rng.random() < 0.5 else None
             terms = MeasureTerms(
-                kind=kind, decision_date=decision, final_date=decision, start_date=start,
-                remaining_term_days=remaining, custody_start=custody,
-            )  # fmt: skip
+                kind=kind,
+                decision_date=decision,
+                final_date=decision,
+                start_date=start,
+                remaining_term_days=remaining,
+                custody_start=custody,
+            )
             obligations = [("work-training", "")] if rng.random() < 0.6 else []
             return MeasurePlan(terms, obligations=obligations)
         case MeasureKind.PAROLE:
@@ -561,10 +899,14 @@ def _measure(rng: random.Random, kind: MeasureKind, today: date) -> MeasurePlan:
             decision = start - timedelta(days=rng.randint(7, 30))
             total = rng.randint(3 * 365, 10 * 365)
             terms = MeasureTerms(
-                kind=kind, decision_date=decision, final_date=decision, start_date=start,
-                supervision_months=months, total_sentence_days=total,
+                kind=kind,
+                decision_date=decision,
+                final_date=decision,
+                start_date=start,
+                supervision_months=months,
+                total_sentence_days=total,
                 custody_start=start - timedelta(days=total // 2 + rng.randint(0, 300)),
-            )  # fmt: skip
+            )
             return MeasurePlan(terms)
         case MeasureKind.RELEASE_UNDER_CONSTRAINT:
             total = rng.randint(180, 1800)
@@ -572,10 +914,14 @@ def _measure(rng: random.Random, kind: MeasureKind, today: date) -> MeasurePlan:
             start = _days_ago(today, rng.randint(0, remaining - 10))
             decision = start - timedelta(days=rng.randint(3, 20))
             terms = MeasureTerms(
-                kind=kind, decision_date=decision, final_date=decision, start_date=start,
-                total_sentence_days=total, remaining_term_days=remaining,
+                kind=kind,
+                decision_date=decision,
+                final_date=decision,
+                start_date=start,
+                total_sentence_days=total,
+                remaining_term_days=remaining,
                 custody_start=start - timedelta(days=total - remaining),
-            )  # fmt: skip
+            )
             return MeasurePlan(terms)
         case MeasureKind.SOCIO_JUDICIAL:
             offence = _weighted(
@@ -590,9 +936,13 @@ def _measure(rng: random.Random, kind: MeasureKind, today: date) -> MeasurePlan:
             start = _days_ago(today, rng.randint(30, 1000))
             decision = start - timedelta(days=rng.randint(365, 3000))
             terms = MeasureTerms(
-                kind=kind, decision_date=decision, final_date=decision + timedelta(days=10),
-                start_date=start, offence_class=offence, socio_judicial_years=years,
-            )  # fmt: skip
+                kind=kind,
+                decision_date=decision,
+                final_date=decision + timedelta(days=10),
+                start_date=start,
+                offence_class=offence,
+                socio_judicial_years=years,
+            )
             return MeasurePlan(terms)
         case MeasureKind.COURSE:
             decision = _days_ago(today, rng.randint(15, 150))
@@ -601,9 +951,13 @@ def _measure(rng: random.Random, kind: MeasureKind, today: date) -> MeasurePlan:
             latest = add_months(final, 6) - timedelta(days=days)
             start = min(final + timedelta(days=rng.randint(20, 150)), latest)
             terms = MeasureTerms(
-                kind=kind, decision_date=decision, final_date=final, start_date=start,
-                course_kind=_weighted(rng, COURSE_MIX), course_days=days,
-            )  # fmt: skip
+                kind=kind,
+                decision_date=decision,
+                final_date=final,
+                start_date=start,
+                course_kind=_weighted(rng, COURSE_MIX),
+                course_days=days,
+            )
             return MeasurePlan(terms)
     raise ValueError(kind)
 
@@ -618,31 +972,39 @@ def _probation_events(rng: random.Random, terms: MeasureTerms, today: date) -> l
     reference = f"JAP {today.year - rng.randint(0, 1)}/{rng.randint(100, 2999):04d}"
     if draw < 0.07 and elapsed > 150:
         begin = terms.start_date + timedelta(days=rng.randint(60, elapsed - 90))
-        events.append({
-            "kind": EventKind.SUSPENSION, "date": begin,
-            "end_date": begin + timedelta(days=rng.randint(30, 80)),
-            "decision_reference": reference,
-            "note": "Incarcération pour une autre cause (maison d'arrêt de Moulins-Yzeure)",
-        })  # fmt: skip
+        events.append(
+            {
+                "kind": EventKind.SUSPENSION,
+                "date": begin,
+                "end_date": begin + timedelta(days=rng.randint(30, 80)),
+                "decision_reference": reference,
+                "note": "Incarcération pour une autre cause (maison d'arrêt de Moulins-Yzeure)",
+            }
+        )
     elif draw < 0.075 and elapsed > 90:
-        events.append({
-            "kind": EventKind.SUSPENSION, "date": _days_ago(today, rng.randint(5, 60)),
-            "decision_reference": reference,
-            "note": "Placé en détention provisoire pour une autre affaire",
-        })  # fmt: skip
+        events.append(
+            {
+                "kind": EventKind.SUSPENSION,
+                "date": _days_ago(today, rng.randint(5, 60)),
+                "decision_reference": reference,
+                "note": "Placé en détention provisoire pour une autre affaire",
+            }
+        )
     elif (
         draw < 0.13
         and elapsed > 200
         and terms.recidivism == Recidivism.NONE
         and terms.probation_months <= 30
     ):
-        events.append({
-            "kind": EventKind.PROLONGATION,
-            "date": terms.start_date + timedelta(days=rng.randint(180, elapsed)),
-            "months": 6 if terms.probation_months > 24 else rng.choice((6, 12)),
-            "decision_reference": reference,
-            "note": "Manquements à l'obligation d'indemniser : délai d'épreuve prolongé",
-        })  # fmt: skip
+        events.append(
+            {
+                "kind": EventKind.PROLONGATION,
+                "date": terms.start_date + timedelta(days=rng.randint(180, elapsed)),
+                "months": 6 if terms.probation_months > 24 else rng.choice((6, 12)),
+                "decision_reference": reference,
+                "note": "Manquements à l'obligation d'indemniser : délai d'épreuve prolongé",
+            }
+        )
     return events
 
 
@@ -690,9 +1052,11 @@ def _file(identity: Identity, today: date) -> FilePlan:
 
 
 QUEUE_MIX = (
-    (MeasureKind.PROBATION, 50), (MeasureKind.TIG, 25), (MeasureKind.DDSE_SENTENCE, 10),
+    (MeasureKind.PROBATION, 50),
+    (MeasureKind.TIG, 25),
+    (MeasureKind.DDSE_SENTENCE, 10),
     (MeasureKind.COURSE, 15),
-)  # fmt: skip
+)
 
 
 def _queue_file(identity: Identity, today: date) -> FilePlan:
@@ -711,9 +1075,12 @@ def _queue_file(identity: Identity, today: date) -> FilePlan:
         main.obligations = [options[0], *rng.sample(options[1:], rng.randint(0, 2))]
     opened_on = min(today, main.terms.decision_date + timedelta(days=rng.randint(5, 30)))
     return FilePlan(
-        opened_on, "standard", "Évaluation initiale à faire par le conseiller désigné",
-        opened_on + timedelta(days=90), [main],
-    )  # fmt: skip
+        opened_on,
+        "standard",
+        "Évaluation initiale à faire par le conseiller désigné",
+        opened_on + timedelta(days=90),
+        [main],
+    )
 
 
 def _proofs(rng: random.Random, obligation: Any, adviser: User, today: date) -> Iterator[Proof]:
@@ -733,11 +1100,14 @@ def _proofs(rng: random.Random, obligation: Any, adviser: User, today: date) -> 
         if received < obligation.imposed_on:
             break
         yield Proof(
-            obligation=obligation, received_on=received,
+            obligation=obligation,
+            received_on=received,
             period_start=max(received - timedelta(days=interval), obligation.imposed_on),
-            period_end=received, compliant=compliant,
-            note=note if compliant else rng.choice(NON_COMPLIANT_NOTES), recorded_by=adviser,
-        )  # fmt: skip
+            period_end=received,
+            compliant=compliant,
+            note=note if compliant else rng.choice(NON_COMPLIANT_NOTES),
+            recorded_by=adviser,
+        )
         received -= timedelta(days=interval + rng.randint(-5, 5))
         compliant = True
 
@@ -747,9 +1117,9 @@ def _proofs(rng: random.Random, obligation: Any, adviser: User, today: date) -> 
 
 def seed_cases(**context: Any) -> None:
     """Add the demo people and their files that are not there yet (see the module doc).
-    Their deadlines are swept once, after every app's demo data (`cases.alerts`), rather
-    than recomputed after each change."""
-    with deadlines.recompute_deferred():
+    Their deadlines are swept once, after every app's demo data (`deadlines.demo`), rather
+    than recomputed after each change: the `case_changed` hook is muted meanwhile."""
+    with case_changed.muted():
         _seed_cases(**context)
 
 
@@ -831,10 +1201,15 @@ def _seed_file(
     adviser: User | None = users.get(person.adviser)
     actor = adviser or director
     case = services.case_open(
-        acting_user=actor, branch=branch, adviser=adviser, opened_on=plan.opened_on,
-        intensity=context["intensities"][plan.intensity], intensity_reason=plan.intensity_reason,
-        intensity_review_on=plan.intensity_review_on, person_data=person.person_data(),
-    )  # fmt: skip
+        acting_user=actor,
+        branch=branch,
+        adviser=adviser,
+        opened_on=plan.opened_on,
+        intensity=context["intensities"][plan.intensity],
+        intensity_reason=plan.intensity_reason,
+        intensity_review_on=plan.intensity_review_on,
+        person_data=person.person_data(),
+    )
     _restrict(case, person, director, users)
     proofs: list[Proof] = []
     for measure_plan in plan.measures:
@@ -846,9 +1221,12 @@ def _seed_file(
             services.measure_event_record(acting_user=actor, measure=measure, **event)
         for code, details in measure_plan.obligations:
             obligation = services.obligation_add(
-                acting_user=actor, measure=measure, type=context["types"][code],
-                imposed_on=measure.start_date, details=details,
-            )  # fmt: skip
+                acting_user=actor,
+                measure=measure,
+                type=context["types"][code],
+                imposed_on=measure.start_date,
+                details=details,
+            )
             if adviser is not None:  # nobody checks proofs before the case is assigned
                 proofs.extend(_proofs(rng, obligation, adviser, today))
     return proofs
@@ -858,10 +1236,12 @@ def _restrict(case: Case, person: Identity, director: User, users: dict[str, Use
     if not (person.restricted or person.excluded):
         return
     services.case_restrict(
-        acting_user=director, case=case, restricted=person.restricted,
+        acting_user=director,
+        case=case,
+        restricted=person.restricted,
         excluded_staff=[users[name] for name in person.excluded],
         reason="Dossier sensible (démonstration)",
-    )  # fmt: skip
+    )
 
 
 # --- Case work: community work, assessments, incidents, transfers, substitute --------------
@@ -870,43 +1250,78 @@ def _restrict(case: Case, person: Identity, director: User, users: dict[str, Use
 # take: (name, address, contact, [(post, tutor)]). Fictitious services and contacts.
 TIG_HOSTS: dict[str, tuple[tuple[str, str, str, tuple[tuple[str, str], ...]], ...]] = {
     "Montluçon": (
-        ("Mairie de Domérat — services techniques", "Place de la Mairie, 03410 Domérat",
-         "Responsable des services techniques",
-         (("Entretien des espaces verts", "M. Gilbert Sauret"),
-          ("Peinture et petits travaux dans les bâtiments communaux", "M. Alain Vernet"))),
-        ("Ville de Montluçon — direction des espaces verts",
-         "Rue des Serres municipales, 03100 Montluçon", "Chef d'équipe des parcs et jardins",
-         (("Entretien des parcs et jardins", "Mme Josiane Tixier"),
-          ("Fleurissement et arrosage", "M. René Aufrère"))),
-        ("Restos du Cœur Montluçon", "Rue de la Presle, 03100 Montluçon",
-         "Responsable du centre de distribution",
-         (("Aide à la distribution alimentaire", "Mme Monique Lafaye"),
-          ("Tri et rangement des denrées", "M. Jean-Claude Pinet"))),
-        ("Ressourcerie du Pays montluçonnais", "Zone des Grises, 03100 Montluçon",
-         "Encadrant technique",
-         (("Tri et valorisation des objets donnés", "M. Cédric Desforges"),
-          ("Remise en état de petit mobilier", "M. Cédric Desforges"))),
-        ("Centre communal d'action sociale de Commentry", "Rue Jean-Jaurès, 03600 Commentry",
-         "Directrice du CCAS",
-         (("Manutention pour l'épicerie solidaire", "Mme Odile Rougeron"),)),
+        (
+            "Mairie de Domérat — services techniques",
+            "Place de la Mairie, 03410 Domérat",
+            "Responsable des services techniques",
+            (
+                ("Entretien des espaces verts", "M. Gilbert Sauret"),
+                ("Peinture et petits travaux dans les bâtiments communaux", "M. Alain Vernet"),
+            ),
+        ),
+        (
+            "Ville de Montluçon — direction des espaces verts",
+            "Rue des Serres municipales, 03100 Montluçon",
+            "Chef d'équipe des parcs et jardins",
+            (
+                ("Entretien des parcs et jardins", "Mme Josiane Tixier"),
+                ("Fleurissement et arrosage", "M. René Aufrère"),
+            ),
+        ),
+        (
+            "Restos du Cœur Montluçon",
+            "Rue de la Presle, 03100 Montluçon",
+            "Responsable du centre de distribution",
+            (
+                ("Aide à la distribution alimentaire", "Mme Monique Lafaye"),
+                ("Tri et rangement des denrées", "M. Jean-Claude Pinet"),
+            ),
+        ),
+        (
+            "Ressourcerie du Pays montluçonnais",
+            "Zone des Grises, 03100 Montluçon",
+            "Encadrant technique",
+            (
+                ("Tri et valorisation des objets donnés", "M. Cédric Desforges"),
+                ("Remise en état de petit mobilier", "M. Cédric Desforges"),
+            ),
+        ),
+        (
+            "Centre communal d'action sociale de Commentry",
+            "Rue Jean-Jaurès, 03600 Commentry",
+            "Directrice du CCAS",
+            (("Manutention pour l'épicerie solidaire", "Mme Odile Rougeron"),),
+        ),
     ),
     "Moulins-Yzeure": (
-        ("Mairie d'Yzeure — services techniques", "Place Jules-Ferry, 03400 Yzeure",
-         "Responsable de la voirie",
-         (("Entretien de la voirie et des espaces publics", "M. Serge Thuret"),)),
-        ("Secours populaire — comité de Moulins", "Rue de Bourgogne, 03000 Moulins",
-         "Secrétaire du comité",
-         (("Tri des vêtements et de la vaisselle donnés", "Mme Colette Brossard"),)),
+        (
+            "Mairie d'Yzeure — services techniques",
+            "Place Jules-Ferry, 03400 Yzeure",
+            "Responsable de la voirie",
+            (("Entretien de la voirie et des espaces publics", "M. Serge Thuret"),),
+        ),
+        (
+            "Secours populaire — comité de Moulins",
+            "Rue de Bourgogne, 03000 Moulins",
+            "Secrétaire du comité",
+            (("Tri des vêtements et de la vaisselle donnés", "Mme Colette Brossard"),),
+        ),
     ),
     "Cusset": (
-        ("Ville de Cusset — espaces verts", "Rue de la Constitution, 03300 Cusset",
-         "Responsable des espaces verts",
-         (("Entretien des espaces verts", "M. Lionel Chapuis"),)),
-        ("Banque alimentaire — antenne de Vichy", "Rue de l'Industrie, 03200 Vichy",
-         "Coordinatrice des bénévoles",
-         (("Préparation des colis alimentaires", "Mme Agnès Pouzadoux"),)),
+        (
+            "Ville de Cusset — espaces verts",
+            "Rue de la Constitution, 03300 Cusset",
+            "Responsable des espaces verts",
+            (("Entretien des espaces verts", "M. Lionel Chapuis"),),
+        ),
+        (
+            "Banque alimentaire — antenne de Vichy",
+            "Rue de l'Industrie, 03200 Vichy",
+            "Coordinatrice des bénévoles",
+            (("Préparation des colis alimentaires", "Mme Agnès Pouzadoux"),),
+        ),
     ),
-}  # fmt: skip
+}
 
 
 def _tig_hosts(department: Any) -> dict[str, list[tuple[Partner, tuple[tuple[str, str], ...]]]]:
@@ -982,9 +1397,13 @@ def _seed_work(
     host, posts = rng.choice(hosts)
     post, tutor = rng.choice(posts)
     placement = services.work_placement_add(
-        acting_user=actor, measure=measure, host=host, post=post, tutor=tutor,
+        acting_user=actor,
+        measure=measure,
+        host=host,
+        post=post,
+        tutor=tutor,
         started_on=started_on,
-    )  # fmt: skip
+    )
     return 1, [
         WorkHours(placement=placement, date=day, hours=hours, validated_by=actor)
         for day, hours in _work_sessions(rng, measure, started_on, today, measure.case.branch)
@@ -1139,15 +1558,20 @@ def _seed_assessments(rng: random.Random, case: Case, actor: User, today: date) 
     for day in days:
         texts = _assessment_texts(rng, codes, tig, texts)
         services.assessment_record(
-            acting_user=actor, case=case, assessed_on=day, review_on=day + timedelta(days=182),
+            acting_user=actor,
+            case=case,
+            assessed_on=day,
+            review_on=day + timedelta(days=182),
             **texts,
-        )  # fmt: skip
+        )
     return len(days)
 
 
 BREACHES: dict[str, tuple[str, ...]] = {
-    "care": ("Attestation de présence aux soins non remise malgré une relance.",
-             "Deux rendez-vous au CSAPA manqués sans prévenir."),
+    "care": (
+        "Attestation de présence aux soins non remise malgré une relance.",
+        "Deux rendez-vous au CSAPA manqués sans prévenir.",
+    ),
     "compensation": ("Aucun versement à la partie civile depuis deux mois.",),
     "work-training": ("Aucun justificatif de recherche d'emploi depuis la dernière convocation.",),
     "no-contact": ("La victime signale des messages reçus de sa part.",),
@@ -1155,14 +1579,16 @@ BREACHES: dict[str, tuple[str, ...]] = {
     "residence": ("Changement d'adresse non signalé au service.",),
     "family-charges": ("Pension alimentaire impayée depuis trois mois selon l'autre parent.",),
     "no-appearing": ("Interpellé dans le quartier où il lui est interdit de paraître.",),
-}  # fmt: skip
+}
 BREACHES_BY_KIND: dict[str, tuple[str, ...]] = {
-    MeasureKind.TIG: ("Absent à sa demi-journée de TIG sans prévenir le tuteur.",
-                      "Retards répétés signalés par le tuteur du TIG."),
+    MeasureKind.TIG: (
+        "Absent à sa demi-journée de TIG sans prévenir le tuteur.",
+        "Retards répétés signalés par le tuteur du TIG.",
+    ),
     MeasureKind.DDSE_SENTENCE: ("Retour au domicile après l'heure fixée (alarme de 40 minutes).",),
     MeasureKind.DDSE_ADJUSTMENT: ("Sortie hors des horaires autorisés, alarme de dépassement.",),
     MeasureKind.SEMI_LIBERTY: ("Retour tardif au centre de semi-liberté.",),
-}  # fmt: skip
+}
 MISSED_APPOINTMENT = (
     "Absent à la convocation, sans justificatif.",
     "Ne s'est pas présenté au rendez-vous ; joint par téléphone, sans explication.",
@@ -1189,10 +1615,13 @@ def _seed_incidents(rng: random.Random, measure: Measure, actor: User, today: da
         else:
             description = rng.choice(BREACHES_BY_KIND.get(measure.kind, MISSED_APPOINTMENT))
         services.incident_record(
-            acting_user=actor, measure=measure, occurred_on=begin + timedelta(days=offset),
-            description=description, response=RESPONSES[min(rung + index, 2)],
+            acting_user=actor,
+            measure=measure,
+            occurred_on=begin + timedelta(days=offset),
+            description=description,
+            response=RESPONSES[min(rung + index, 2)],
             obligation=obligation,
-        )  # fmt: skip
+        )
     return count
 
 
@@ -1238,24 +1667,31 @@ def _seed_case_work(
             Prefetch(
                 "measures",
                 queryset=Measure.objects.order_by("id").prefetch_related(
-                    "placements", "incidents", Prefetch(
-                        "obligations", queryset=Obligation.objects.select_related("type")
-                    ),
+                    "placements",
+                    "incidents",
+                    Prefetch("obligations", queryset=Obligation.objects.select_related("type")),
                 ),
             ),
             "assessments",
             "transfers",
         )
         .order_by("id")
-    )  # fmt: skip
+    )
     files: dict[tuple[str, str, date], Case] = {}
     for case in cases:
         person = case.person
         files.setdefault((person.birth_name, person.first_names, person.birth_date), case)
     created = dict.fromkeys(
-        ("placements", "days of community work", "assessments", "incidents", "transfers",
-         "substitute grants"), 0,
-    )  # fmt: skip
+        (
+            "placements",
+            "days of community work",
+            "assessments",
+            "incidents",
+            "transfers",
+            "substitute grants",
+        ),
+        0,
+    )
     hours: list[WorkHours] = []
     for key, case in files.items():
         person = by_key.get(key)
@@ -1280,16 +1716,20 @@ def _seed_case_work(
         if case.transfers.all():
             continue
         services.case_transfer(
-            acting_user=directors[case.branch.name], case=case,
-            to_branch=context["branches"][to_branch], reason=reason,
-        )  # fmt: skip
+            acting_user=directors[case.branch.name],
+            case=case,
+            to_branch=context["branches"][to_branch],
+            reason=reason,
+        )
         created["transfers"] += 1
         if (to_branch, reason) == TRANSFERS[0]:
             receiving = next(plan for plan in PLANS if plan.name == to_branch)
             services.case_assign(
-                acting_user=directors[to_branch], case=case,
-                adviser=users[receiving.caseloads[0][0]], reason=TRANSFER_ASSIGNMENT,
-            )  # fmt: skip
+                acting_user=directors[to_branch],
+                case=case,
+                adviser=users[receiving.caseloads[0][0]],
+                reason=TRANSFER_ASSIGNMENT,
+            )
     created["substitute grants"] = _seed_substitute(users, directors, today)
     return created
 
@@ -1303,8 +1743,10 @@ def _seed_substitute(users: dict[str, User], directors: dict[str, User], today: 
         user=users[substitute], content_object__adviser=users[absent], valid_until__gte=today
     ).aggregate(until=Max("valid_until"))["until"]
     granted = services.case_substitutes_set(
-        acting_user=directors[PLANS[0].name], absent=users[absent],
-        substitute=users[substitute], until=in_place or today + timedelta(days=days),
+        acting_user=directors[PLANS[0].name],
+        absent=users[absent],
+        substitute=users[substitute],
+        until=in_place or today + timedelta(days=days),
         reason=reason,
-    )  # fmt: skip
+    )
     return len(granted)

@@ -13,7 +13,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,32 +23,17 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cases import allocation, services
 from cases.director_forms import CloseForm, QueueAssignForm, SubstituteForm
-from cases.forms import apply_domain_error
 from cases.legal import MeasureKind
 from cases.models import Case, IntensityLevel
 from cases.policy import case_for
 from spip import policy
-from spip.exceptions import NotAllowed, SpipError
+from spip.forms import submit_form
 
 PAGE = "cases:director_caseloads"
 
 
 def _directors_only(request: HttpRequest) -> None:
     policy.require(request.user, "caseload.allocate")
-
-
-def _run(form: Any, action: Any) -> bool:
-    """Validate, call the service, and put its domain error on the form; True when done."""
-    if not form.is_valid():
-        return False
-    try:
-        action(form.cleaned_data)
-    except NotAllowed:
-        raise PermissionDenied from None
-    except SpipError as error:
-        apply_domain_error(form, error)
-        return False
-    return True
 
 
 def _form_page(
@@ -99,30 +83,32 @@ def queue_assign(request: HttpRequest, case_id: int) -> HttpResponse:
     _directors_only(request)
     case = case_for(request.user, case_id, "case.assign")
     form = QueueAssignForm(request.POST, branch=case.branch)
-    assigned = _run(
-        form, lambda data: services.case_assign(acting_user=request.user, case=case, **data)
+
+    def assigned(_case: Case) -> HttpResponse:
+        messages.success(
+            request,
+            _("Case %(number)s assigned to %(adviser)s.")
+            % {"number": case.number, "adviser": form.cleaned_data["adviser"]},
+        )
+        return redirect(PAGE)
+
+    done = submit_form(
+        form,
+        service=lambda data: services.case_assign(acting_user=request.user, case=case, **data),
+        then=assigned,
     )
-    if not assigned:
-        url = reverse("cases:director_assign", kwargs={"case_id": case.pk})
-        return _form_page(request, form, _("Assign the case"), url, case)
-    messages.success(
-        request,
-        _("Case %(number)s assigned to %(adviser)s.")
-        % {"number": case.number, "adviser": form.cleaned_data["adviser"]},
-    )
-    return redirect(PAGE)
+    if done is not None:
+        return done
+    url = reverse("cases:director_assign", kwargs={"case_id": case.pk})
+    return _form_page(request, form, _("Assign the case"), url, case)
 
 
 @require_http_methods(["GET", "POST"])
 def substitutes(request: HttpRequest) -> HttpResponse:
     _directors_only(request)
     form = SubstituteForm(request.POST or None, director=request.user)
-    granted: list[Case] = []
 
-    def set_substitute(data: dict[str, Any]) -> None:
-        granted.extend(services.case_substitutes_set(acting_user=request.user, **data))
-
-    if request.method == "POST" and _run(form, set_substitute):
+    def substituted(granted: list[Case]) -> HttpResponse:
         data = form.cleaned_data
         messages.success(
             request,
@@ -139,6 +125,14 @@ def substitutes(request: HttpRequest) -> HttpResponse:
             },
         )
         return redirect(PAGE)
+
+    done = submit_form(
+        form,
+        service=lambda data: services.case_substitutes_set(acting_user=request.user, **data),
+        then=substituted,
+    )
+    if done is not None:
+        return done
     return _form_page(request, form, _("Set a substitute"), reverse("cases:director_substitutes"))
 
 
@@ -147,11 +141,17 @@ def case_close(request: HttpRequest, case_id: int) -> HttpResponse:
     _directors_only(request)
     case = case_for(request.user, case_id, "case.close")
     form = CloseForm(request.POST)
-    closed = _run(
-        form, lambda data: services.case_close(acting_user=request.user, case=case, **data)
+
+    def closed(_case: Case) -> HttpResponse:
+        messages.success(request, _("Case %(number)s closed.") % {"number": case.number})
+        return redirect(PAGE)
+
+    done = submit_form(
+        form,
+        service=lambda data: services.case_close(acting_user=request.user, case=case, **data),
+        then=closed,
     )
-    if not closed:
-        url = reverse("cases:director_close", kwargs={"case_id": case.pk})
-        return _form_page(request, form, _("Close the case"), url, case)
-    messages.success(request, _("Case %(number)s closed.") % {"number": case.number})
-    return redirect(PAGE)
+    if done is not None:
+        return done
+    url = reverse("cases:director_close", kwargs={"case_id": case.pk})
+    return _form_page(request, form, _("Close the case"), url, case)

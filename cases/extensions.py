@@ -7,7 +7,9 @@ also shown on the identity-and-agenda page that secretaries see; their function 
 viewer's access and must leave out whatever that access does not allow.
 
 Hooks let those apps act on case events in the same transaction: a transfer, a closing, and
-the retention purge (`register_purge_hook`, see `cases.retention`).
+the retention purge (`register_purge_hook`, see `cases.retention`). `case_changed` is sent
+with a case's id after any change that may move its deadlines (a `spip.hooks.Hook`: the
+deadline engine connects its recompute in `DeadlinesConfig.ready()`).
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
+
+from spip.hooks import Hook
 
 if TYPE_CHECKING:
     from cases.models import Case
@@ -66,6 +70,12 @@ def case_sections(
 
 
 # --- Hooks on case events ------------------------------------------------------------------
+
+# Sent (with the case's id) inside the transaction of any change that may move the case's
+# deadlines: its measures, obligations, proofs, TIG hours, interviews, reports, its closing…
+# The apps above `cases` send it too. The receiver (the deadline engine) defers its work
+# until the transaction commits; `case_changed.muted()` silences it for bulk work.
+case_changed: Hook[[int]] = Hook("case_changed")
 
 TransferHook = Callable[["Case", "User"], None]
 _transfer_hooks: list[TransferHook] = []

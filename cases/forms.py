@@ -21,7 +21,6 @@ from cases.legal import (
 )
 from cases.models import Incident, IntensityLevel, Obligation, ObligationType, Person
 from cases.policy import assignable_advisers, default_adviser, openable_branches
-from spip.exceptions import ConcurrentEdit, SpipError
 from spip.models import Branch, Court, Partner, Role, User
 
 
@@ -39,25 +38,14 @@ def date_field(label: Any, *, required: bool = True) -> forms.DateField:
     """A date within 1900–2100: outside is a typing error, and date arithmetic on it would
     overflow."""
     return forms.DateField(
-        label=label, required=required, widget=DateInput(),
+        label=label,
+        required=required,
+        widget=DateInput(),
         validators=[
             MinValueValidator(EARLIEST, _("Enter a date between 1900 and 2100.")),
             MaxValueValidator(LATEST, _("Enter a date between 1900 and 2100.")),
         ],
-    )  # fmt: skip
-
-
-def apply_domain_error(form: forms.Form, error: SpipError) -> None:
-    """Show a service's error next to the field it names (or above the form). After a
-    concurrent edit the form carries the version now saved, so that what the user typed is
-    kept and their next save deliberately replaces the other edit."""
-    if isinstance(error, ConcurrentEdit) and "version" in form.fields:
-        form.data = form.data.copy()
-        form.data["version"] = str(error.current_version)
-    errors = getattr(error, "errors", None) or [error]
-    for item in errors:
-        field = item.field if item.field in form.fields else None
-        form.add_error(field, str(item.message))
+    )
 
 
 class SearchForm(DsfrBaseForm):
@@ -67,11 +55,14 @@ class SearchForm(DsfrBaseForm):
 class CaseFilterForm(DsfrBaseForm):
     STATUS = [("open", _("open cases")), ("closed", _("closed cases")), ("all", _("all cases"))]
     SORT = [
-        ("name", _("name")), ("-name", _("name, descending")),
-        ("end", _("next end date")), ("-end", _("next end date, descending")),
-        ("opened", _("referral date")), ("-opened", _("referral date, descending")),
+        ("name", _("name")),
+        ("-name", _("name, descending")),
+        ("end", _("next end date")),
+        ("-end", _("next end date, descending")),
+        ("opened", _("referral date")),
+        ("-opened", _("referral date, descending")),
         ("number", _("case number")),
-    ]  # fmt: skip
+    ]
 
     kind = forms.ChoiceField(
         label=_("Measure"), required=False, choices=[("", _("all"))] + MeasureKind.choices
@@ -190,9 +181,10 @@ class RestrictForm(DsfrBaseForm):
     def __init__(self, *args: Any, case: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["excluded_staff"].queryset = User.objects.filter(
-            branch=case.branch, role__in=[Role.ADVISER, Role.SECRETARY, Role.DIRECTOR],
+            branch=case.branch,
+            role__in=[Role.ADVISER, Role.SECRETARY, Role.DIRECTOR],
             is_active=True,
-        ).exclude(pk=case.adviser_id)  # fmt: skip
+        ).exclude(pk=case.adviser_id)
         self.fields["restricted"].initial = case.restricted
         self.fields["excluded_staff"].initial = list(case.excluded_staff.all())
 
@@ -224,9 +216,12 @@ class MeasureForm(DsfrBaseForm):
     prison_term_months = _count(_("Suspended prison term (months)"))
     probation_months = _count(_("Probation period (months)"))
     tig_hours = forms.DecimalField(
-        label=_("Community work hours ordered"), required=False, min_value=Decimal(0),
-        max_digits=6, decimal_places=2,
-    )  # fmt: skip
+        label=_("Community work hours ordered"),
+        required=False,
+        min_value=Decimal(0),
+        max_digits=6,
+        decimal_places=2,
+    )
     tig_deadline_months = _count(_("Execution deadline (months)"))
     tig_consent = forms.BooleanField(
         label=_("The person consents to community work (CP 131-8)"), required=False
@@ -247,11 +242,22 @@ class MeasureForm(DsfrBaseForm):
     arse_months = _count(_("House arrest period (months)"))
 
     DURATION_FIELDS = (
-        "prison_term_months", "probation_months", "tig_hours", "tig_deadline_months",
-        "tig_consent", "ddse_days", "remaining_term_days", "total_sentence_days",
-        "custody_start", "supervision_months", "offence_class", "socio_judicial_years",
-        "course_kind", "course_days", "arse_months",
-    )  # fmt: skip
+        "prison_term_months",
+        "probation_months",
+        "tig_hours",
+        "tig_deadline_months",
+        "tig_consent",
+        "ddse_days",
+        "remaining_term_days",
+        "total_sentence_days",
+        "custody_start",
+        "supervision_months",
+        "offence_class",
+        "socio_judicial_years",
+        "course_kind",
+        "course_days",
+        "arse_months",
+    )
 
     def clean(self) -> dict[str, Any]:
         """Keep only the durations the chosen kind uses: a TIG's hours typed before switching
@@ -325,9 +331,13 @@ class PlacementForm(DsfrBaseForm):
 class WorkHoursForm(DsfrBaseForm):
     date = date_field(_("Date"))
     hours = forms.DecimalField(
-        label=_("Hours done"), min_value=Decimal("0.25"), max_value=Decimal(24),
-        max_digits=4, decimal_places=2, step_size=Decimal("0.25"),
-    )  # fmt: skip
+        label=_("Hours done"),
+        min_value=Decimal("0.25"),
+        max_value=Decimal(24),
+        max_digits=4,
+        decimal_places=2,
+        step_size=Decimal("0.25"),
+    )
 
 
 class IncidentForm(DsfrBaseForm):
@@ -347,9 +357,11 @@ class IncidentForm(DsfrBaseForm):
 
 def _text(label: Any, *, required: bool = False, help_text: Any = "") -> forms.CharField:
     return forms.CharField(
-        label=label, required=required, help_text=help_text,
+        label=label,
+        required=required,
+        help_text=help_text,
         widget=forms.Textarea(attrs={"rows": 3}),
-    )  # fmt: skip
+    )
 
 
 class AssessmentForm(DsfrBaseForm):
@@ -382,12 +394,3 @@ class MeasureUpdateForm(VersionedForm, MeasureForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["kind"].disabled = True
-
-
-class SnoozeForm(DsfrBaseForm):
-    until = date_field(_("Put off until"))
-    reason = forms.CharField(
-        label=_("Reason"), max_length=300,
-        help_text=_("Why this deadline can wait; the branch's directors see it."),
-    )  # fmt: skip
-    next = forms.CharField(required=False, widget=forms.HiddenInput)

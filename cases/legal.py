@@ -251,84 +251,221 @@ NOT_RECIDIVIST, RECIDIVIST = (Recidivism.NONE,), (Recidivism.LEGAL, Recidivism.N
 
 # Each row: field or rule, subject, minimum, maximum, unit, article, then conditions.
 _PROBATION_BOUNDS = (
-    Bound("prison_term_months", _("Suspended prison term"), None, 60, MONTHS, "CP 132-41",
-          when=NOT_RECIDIVIST, as_written=(5, YEARS)),
-    Bound("prison_term_months", _("Suspended prison term in legal recidivism"), None, 120,
-          MONTHS, "CP 132-41", when=RECIDIVIST, as_written=(10, YEARS)),
-    Bound("probation_months", _("Probation period without recidivism"), 12, 36, MONTHS,
-          "CP 132-42", when=NOT_RECIDIVIST),
-    Bound("probation_months", _("Probation period in legal recidivism"), 12, 60, MONTHS,
-          "CP 132-42", when=(Recidivism.LEGAL,)),
-    Bound("probation_months", _("Probation period in new recidivism"), 12, 84, MONTHS,
-          "CP 132-42", when=(Recidivism.NEW,)),
-    Bound(PROLONGED_TOTAL, _("Probation period with its prolongations"), None, 36, MONTHS,
-          "CPP 743"),
+    Bound(
+        "prison_term_months",
+        _("Suspended prison term"),
+        None,
+        60,
+        MONTHS,
+        "CP 132-41",
+        when=NOT_RECIDIVIST,
+        as_written=(5, YEARS),
+    ),
+    Bound(
+        "prison_term_months",
+        _("Suspended prison term in legal recidivism"),
+        None,
+        120,
+        MONTHS,
+        "CP 132-41",
+        when=RECIDIVIST,
+        as_written=(10, YEARS),
+    ),
+    Bound(
+        "probation_months",
+        _("Probation period without recidivism"),
+        12,
+        36,
+        MONTHS,
+        "CP 132-42",
+        when=NOT_RECIDIVIST,
+    ),
+    Bound(
+        "probation_months",
+        _("Probation period in legal recidivism"),
+        12,
+        60,
+        MONTHS,
+        "CP 132-42",
+        when=(Recidivism.LEGAL,),
+    ),
+    Bound(
+        "probation_months",
+        _("Probation period in new recidivism"),
+        12,
+        84,
+        MONTHS,
+        "CP 132-42",
+        when=(Recidivism.NEW,),
+    ),
+    Bound(
+        PROLONGED_TOTAL, _("Probation period with its prolongations"), None, 36, MONTHS, "CPP 743"
+    ),
     Bound(EARLY_END_DELAY, _("Early end (non avenue)"), 1, None, YEARS, "CPP 744"),
-)  # fmt: skip
+)
 
 BOUNDS: dict[MeasureKind, tuple[Bound, ...]] = {
     MeasureKind.PROBATION: _PROBATION_BOUNDS,
     MeasureKind.PROBATION_REINFORCED: _PROBATION_BOUNDS,  # CP 132-41-1: the same bounds
     MeasureKind.TIG: (
         Bound("tig_hours", _("Community work (TIG) hours"), 20, 400, HOURS, "CP 131-8"),
-        Bound("tig_deadline_months", _("Deadline to carry out the community work (TIG)"), None,
-              18, MONTHS, "CP 131-22"),
+        Bound(
+            "tig_deadline_months",
+            _("Deadline to carry out the community work (TIG)"),
+            None,
+            18,
+            MONTHS,
+            "CP 131-22",
+        ),
     ),
     MeasureKind.DDSE_SENTENCE: (
-        Bound("ddse_days", _("Home detention sentence (DDSE)"), 15, 184, DAYS, "CP 131-4-1",
-              as_written=(6, MONTHS)),
+        Bound(
+            "ddse_days",
+            _("Home detention sentence (DDSE)"),
+            15,
+            184,
+            DAYS,
+            "CP 131-4-1",
+            as_written=(6, MONTHS),
+        ),
     ),
     MeasureKind.DDSE_ADJUSTMENT: (
-        Bound("remaining_term_days", _("Remaining custodial term for a DDSE adjustment"), None,
-              731, DAYS, "CPP 723-7", as_written=(2, YEARS)),
+        Bound(
+            "remaining_term_days",
+            _("Remaining custodial term for a DDSE adjustment"),
+            None,
+            731,
+            DAYS,
+            "CPP 723-7",
+            as_written=(2, YEARS),
+        ),
     ),
     MeasureKind.SEMI_LIBERTY: (
-        Bound("remaining_term_days", _("Remaining custodial term for semi-liberty"), None, 731,
-              DAYS, "CPP 723-1", as_written=(2, YEARS)),
+        Bound(
+            "remaining_term_days",
+            _("Remaining custodial term for semi-liberty"),
+            None,
+            731,
+            DAYS,
+            "CPP 723-1",
+            as_written=(2, YEARS),
+        ),
     ),
     MeasureKind.OUTSIDE_PLACEMENT: (
-        Bound("remaining_term_days", _("Remaining custodial term for an outside placement"),
-              None, 731, DAYS, "CPP 723-1", as_written=(2, YEARS)),
+        Bound(
+            "remaining_term_days",
+            _("Remaining custodial term for an outside placement"),
+            None,
+            731,
+            DAYS,
+            "CPP 723-1",
+            as_written=(2, YEARS),
+        ),
     ),
     MeasureKind.PAROLE: (
-        Bound("supervision_months", _("Total parole supervision"), None, 120, MONTHS,
-              "CPP 732", as_written=(10, YEARS)),
+        Bound(
+            "supervision_months",
+            _("Total parole supervision"),
+            None,
+            120,
+            MONTHS,
+            "CPP 732",
+            as_written=(10, YEARS),
+        ),
     ),
     MeasureKind.RELEASE_UNDER_CONSTRAINT: (
-        Bound("total_sentence_days", _("Total sentence for release under constraint"), None,
-              1827, DAYS, "CPP 720", as_written=(5, YEARS)),
-        Bound(AUTOMATIC_RELEASE_TOTAL,
-              _("Total sentence for release under constraint of right"), None, 731, DAYS,
-              "CPP 720", as_written=(2, YEARS)),
-        Bound(AUTOMATIC_RELEASE_REMAINING,
-              _("Remaining term for release under constraint of right"), None, 3, MONTHS,
-              "CPP 720"),
+        Bound(
+            "total_sentence_days",
+            _("Total sentence for release under constraint"),
+            None,
+            1827,
+            DAYS,
+            "CPP 720",
+            as_written=(5, YEARS),
+        ),
+        Bound(
+            AUTOMATIC_RELEASE_TOTAL,
+            _("Total sentence for release under constraint of right"),
+            None,
+            731,
+            DAYS,
+            "CPP 720",
+            as_written=(2, YEARS),
+        ),
+        Bound(
+            AUTOMATIC_RELEASE_REMAINING,
+            _("Remaining term for release under constraint of right"),
+            None,
+            3,
+            MONTHS,
+            "CPP 720",
+        ),
     ),
     MeasureKind.SOCIO_JUDICIAL: (
-        Bound("socio_judicial_years", _("Socio-judicial supervision for a délit"), None, 10,
-              YEARS, "CP 131-36-1", when=(OffenceClass.DELIT,)),
-        Bound("socio_judicial_years", _("Socio-judicial supervision for a crime"), None, 20,
-              YEARS, "CP 131-36-1", when=(OffenceClass.CRIME,)),
-        Bound("socio_judicial_years",
-              _("Socio-judicial supervision for a crime punished by 30 years"), None, 30, YEARS,
-              "CP 131-36-1", when=(OffenceClass.CRIME_30_YEARS,)),
+        Bound(
+            "socio_judicial_years",
+            _("Socio-judicial supervision for a délit"),
+            None,
+            10,
+            YEARS,
+            "CP 131-36-1",
+            when=(OffenceClass.DELIT,),
+        ),
+        Bound(
+            "socio_judicial_years",
+            _("Socio-judicial supervision for a crime"),
+            None,
+            20,
+            YEARS,
+            "CP 131-36-1",
+            when=(OffenceClass.CRIME,),
+        ),
+        Bound(
+            "socio_judicial_years",
+            _("Socio-judicial supervision for a crime punished by 30 years"),
+            None,
+            30,
+            YEARS,
+            "CP 131-36-1",
+            when=(OffenceClass.CRIME_30_YEARS,),
+        ),
         # Left empty, the follow-up is without limit of duration.
-        Bound("socio_judicial_years",
-              _("Fixed-length socio-judicial supervision for a crime punished by life"), None,
-              30, YEARS, "CP 131-36-1", when=(OffenceClass.CRIME_LIFE,)),
+        Bound(
+            "socio_judicial_years",
+            _("Fixed-length socio-judicial supervision for a crime punished by life"),
+            None,
+            30,
+            YEARS,
+            "CP 131-36-1",
+            when=(OffenceClass.CRIME_LIFE,),
+        ),
     ),
     MeasureKind.COURSE: (
-        Bound("course_days", _("Length of the course"), None, 31, DAYS, "CP 131-5-1",
-              as_written=(1, MONTHS)),
+        Bound(
+            "course_days",
+            _("Length of the course"),
+            None,
+            31,
+            DAYS,
+            "CP 131-5-1",
+            as_written=(1, MONTHS),
+        ),
         Bound(COURSE_DEADLINE, _("Completion of the course"), None, 6, MONTHS, "CP 131-5-1"),
     ),
     MeasureKind.JUDICIAL_CONTROL: (),  # CPP 138: lasts until the judgment, nothing to check
     MeasureKind.ARSE: (
         Bound("arse_months", _("Period of house arrest (ARSE)"), None, 6, MONTHS, "CPP 142-7"),
-        Bound(PROLONGED_TOTAL, _("House arrest (ARSE) with its renewals"), None, 24, MONTHS,
-              "CPP 142-7", as_written=(2, YEARS)),
+        Bound(
+            PROLONGED_TOTAL,
+            _("House arrest (ARSE) with its renewals"),
+            None,
+            24,
+            MONTHS,
+            "CPP 142-7",
+            as_written=(2, YEARS),
+        ),
     ),
-}  # fmt: skip
+}
 
 # What a measure of each kind cannot be recorded without (dates may come later).
 REQUIRED_FIELDS: dict[MeasureKind, tuple[str, ...]] = {
@@ -579,9 +716,10 @@ def validate_event(
     match new_event.kind:
         case EventKind.RESUMPTION:
             open_since = [
-                e.date for e in closed_suspensions(events)
+                e.date
+                for e in closed_suspensions(events)
                 if e.kind == EventKind.SUSPENSION and e.end_date is None
-            ]  # fmt: skip
+            ]
             if not open_since or new_event.date <= max(open_since):
                 return [BoundError(_NO_OPEN_SUSPENSION, field="date")]
             return []

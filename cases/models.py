@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, timedelta
+from typing import Any
 
-import pghistory
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
@@ -19,22 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from cases.legal import CourseKind, EventKind, MeasureKind, OffenceClass, Recidivism
+from spip.history import tracked
 from spip.models import Branch, Court
-
-
-def tracked(**options: object):  # type: ignore[no-untyped-def]
-    """Change history of a domain table: a trigger writes each insert and update, with the
-    user and URL of the request (pghistory), as `<Model>History` rows reachable as
-    `history` (the default `<Model>Event` would clash with `MeasureEvent`)."""
-
-    def decorate(model: type) -> type:
-        return pghistory.track(
-            obj_field=pghistory.ObjForeignKey(related_name="history"),
-            model_name=f"{model.__name__}History",
-            **options,
-        )(model)
-
-    return decorate
 
 
 class IntensityLevel(models.Model):
@@ -96,13 +82,19 @@ class Person(models.Model):
     search_name = models.GeneratedField(
         expression=Normalised(
             Concat(
-                "birth_name", Value(" "), "usage_name", Value(" "), "first_names", Value(" "),
-                "aliases", output_field=models.TextField(),
+                "birth_name",
+                Value(" "),
+                "usage_name",
+                Value(" "),
+                "first_names",
+                Value(" "),
+                "aliases",
+                output_field=models.TextField(),
             )
         ),
         output_field=models.TextField(),
         db_persist=True,
-    )  # fmt: skip
+    )
 
     class Meta:
         verbose_name = _("person")
@@ -216,6 +208,11 @@ class CaseGroupObjectPermission(GroupObjectPermissionBase):
 @tracked()
 class Measure(models.Model):
     """A court decision followed on a case. The end date is computed, never typed."""
+
+    # Attached for display by `cases.selectors.case_file` (never stored).
+    elapsed_percent: int | None
+    incidents_12_months: int
+    work: Any
 
     class Status(models.TextChoices):
         PENDING = "pending", _("pending")
@@ -611,9 +608,17 @@ class Assessment(models.Model):
         return f"{self.assessed_on}"
 
     SPHERES = (
-        "housing", "work_training", "resources", "health_followup", "addictions", "family",
-        "social_ties", "relation_to_offence", "levers", "plan",
-    )  # fmt: skip
+        "housing",
+        "work_training",
+        "resources",
+        "health_followup",
+        "addictions",
+        "family",
+        "social_ties",
+        "relation_to_offence",
+        "levers",
+        "plan",
+    )
 
     @property
     def spheres(self) -> list[tuple[str, str]]:
@@ -654,87 +659,3 @@ class Transfer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_branch} → {self.to_branch}"
-
-
-class Alert(models.Model):
-    """A deadline the engine (`cases.deadlines`) raised on a case: one row per rule, object
-    and due date, so that a sweep run twice creates nothing twice. The sweep closes it when
-    its condition is resolved; the case's advisers may snooze it (until a date, with a
-    reason) or, for a rule that only informs, acknowledge it. It is shown to whoever follows
-    the case (assigned adviser, co-advisers, substitutes) and to its branch's directors, so a
-    reassigned case's alerts follow it."""
-
-    class Status(models.TextChoices):
-        OPEN = "open", _("open")
-        CLOSED = "closed", _("closed")
-
-    rule = models.CharField(_("rule"), max_length=40)
-    case = models.ForeignKey(
-        Case, on_delete=models.CASCADE, related_name="alerts", verbose_name=_("case")
-    )
-    # The measure, obligation or case the rule is about (its type follows from the rule).
-    object_id = models.BigIntegerField()
-    due_on = models.DateField(_("due on"))
-    detail = models.JSONField(default=dict, blank=True)
-    status = models.CharField(
-        _("status"), max_length=8, choices=Status.choices, default=Status.OPEN
-    )
-    created_at = models.DateTimeField(_("raised at"), db_default=Now())
-    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
-    snoozed_until = models.DateField(_("snoozed until"), null=True, blank=True)
-    snooze_reason = models.CharField(
-        _("reason for snoozing"), max_length=300, blank=True, db_default=""
-    )
-    snoozed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+",
-    )  # fmt: skip
-    # When its adviser was told of it (the nightly notification); reset when it reopens.
-    notified_at = models.DateTimeField(_("notified at"), null=True, blank=True)
-    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
-    acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+",
-    )  # fmt: skip
-
-    class Meta:
-        ordering = ["due_on", "id"]
-        verbose_name = _("deadline alert")
-        verbose_name_plural = _("deadline alerts")
-        constraints = [
-            models.UniqueConstraint(fields=["rule", "object_id", "due_on"], name="alert_once"),
-            models.CheckConstraint(
-                condition=Q(snoozed_until__isnull=True) | ~Q(snooze_reason=""),
-                name="alert_snooze_has_reason",
-            ),
-        ]
-        indexes = [
-            models.Index(
-                fields=["case", "due_on"], name="alert_open_case",
-                condition=Q(status="open"),
-            ),
-            models.Index(fields=["rule", "case"], name="alert_rule_case"),
-        ]  # fmt: skip
-
-    def __str__(self) -> str:
-        return f"{self.rule} {self.due_on}"
-
-
-class DigestClaim(models.Model):
-    """The weekly deadline digest of one adviser: claimed (inserted) before the e-mail
-    leaves, so that a task run twice sends it once."""
-
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
-    week = models.DateField(_("week starting"))
-    claimed_at = models.DateTimeField(db_default=Now())
-    sent_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["recipient", "week"], name="digest_once_a_week")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.recipient_id} {self.week}"

@@ -29,7 +29,7 @@ from django.db.models import BigIntegerField, Exists, Lookup, OuterRef, Q, Query
 from django.http import Http404
 from django.utils import timezone
 
-from cases.models import Alert, Case, CaseUserObjectPermission
+from cases.models import Case, CaseUserObjectPermission
 from spip import policy
 from spip.models import Branch, Role, User
 from spip.policy import Decision, rule, visible_for
@@ -109,7 +109,7 @@ def visible_cases(user: User, *, today: date | None = None) -> QuerySet[Case]:
             _not_excluded(user)
         )
     if user.role == Role.SECRETARY:
-        return Case.objects.filter(_LIVE, branch_id=user.branch_id, restricted=False).filter(
+        return Case.objects.filter(_LIVE, Q(branch_id=user.branch_id), restricted=False).filter(
             _not_excluded(user)
         )
     return own_cases(user, today=today)
@@ -218,12 +218,6 @@ def caseload_cases(user: User) -> QuerySet[Case]:
     return visible_cases(user) if user.role == Role.SECRETARY else own_cases(user)
 
 
-def deadline_cases(user: User, *, today: date | None = None) -> QuerySet[Case]:
-    """The cases whose deadlines make the user's own list: an adviser's caseload (directors
-    read their team's table instead, `deadline.team`)."""
-    return own_cases(user, today=today) if user.role == Role.ADVISER else Case.objects.none()
-
-
 REASONS_KEY = "case_access_reasons"
 
 
@@ -275,7 +269,7 @@ def _case_state_reason(user: User, case: Case) -> Decision:
     access = access_of(user, case)
     if access == Access.READ_WITH_REASON:
         return Decision.ALLOWED
-    return _at_least(access, Access.WRITE + 1)  # never: 404 or 403
+    return Decision.HIDDEN if access == Access.NONE else Decision.FORBIDDEN
 
 
 @rule("case.edit")
@@ -306,44 +300,3 @@ def _adviser_substitute(user: User, absent: User | None) -> Decision:
     if absent.branch_id and user.directed_branches.filter(pk=absent.branch_id).exists():
         return Decision.ALLOWED
     return Decision.FORBIDDEN
-
-
-# --- Deadlines
-
-
-def _followers(user: User) -> Decision:
-    if user.role in (Role.ADVISER, Role.DIRECTOR):
-        return Decision.ALLOWED
-    return Decision.HIDDEN if user.role in (Role.CLERK, Role.PARTNER) else Decision.FORBIDDEN
-
-
-@rule("deadline.list")
-def _deadline_list(user: User, obj: Any) -> Decision:
-    return _followers(user)
-
-
-@rule("deadline.team")
-def _deadline_team(user: User, adviser: User | None) -> Decision:
-    decision = _followers(user)
-    if decision != Decision.ALLOWED:
-        return decision
-    if user.role != Role.DIRECTOR:
-        return Decision.FORBIDDEN
-    if adviser is None:
-        return Decision.ALLOWED
-    if (
-        adviser.role == Role.ADVISER
-        and adviser.branch_id
-        and user.directed_branches.filter(pk=adviser.branch_id).exists()
-    ):
-        return Decision.ALLOWED
-    return Decision.HIDDEN
-
-
-@rule("deadline.snooze")
-def _deadline_snooze(user: User, alert: Alert) -> Decision:
-    if _followers(user) != Decision.ALLOWED:
-        return Decision.HIDDEN
-    if own_cases(user).filter(pk=alert.case_id).exists():
-        return Decision.ALLOWED
-    return Decision.HIDDEN

@@ -19,7 +19,8 @@ What happens to a due case (the apps above `cases` do their part through
 `cases.extensions.register_purge_hook`):
 
 Deleted — they hold nothing but personal content, or only serve to follow the person:
-- proofs and their files, assessments, deadline alerts, the case's access grants;
+- proofs and their files, assessments, the case's access grants;
+- deadline alerts (deadlines);
 - reports to the judge, whatever their status, and their PDFs (reporting);
 - workshop attestation files (workshops);
 - notifications that name the case's number or link to its page;
@@ -74,7 +75,6 @@ from django.db.models.functions import Cast, Concat, TruncYear
 
 from cases.extensions import cases_purged
 from cases.models import (
-    Alert,
     Assessment,
     Case,
     CaseGroupObjectPermission,
@@ -161,7 +161,6 @@ def _purge_batch(candidates: list[int], *, as_of: date) -> Counter[str]:
     counts["proofs_deleted"] = delete(proofs)
     counts["files_deleted"] += delete_files_on_commit(Proof.file.field.storage, files)
     counts["assessments_deleted"] = delete(Assessment.objects.filter(case_id__in=ids))
-    counts["alerts_deleted"] = delete(Alert.objects.filter(case_id__in=ids))
     counts["access_grants_deleted"] = delete(
         CaseUserObjectPermission.objects.filter(content_object_id__in=ids)
     ) + delete(CaseGroupObjectPermission.objects.filter(content_object_id__in=ids))
@@ -217,10 +216,17 @@ def _anonymise_people(case_ids: list[int]) -> list[int]:
         Person.objects.filter(pk__in=locked).exclude(Exists(kept)).values_list("pk", flat=True)
     )
     Person.objects.filter(pk__in=people).update(
-        birth_name=ANONYMOUS, usage_name="", first_names=ANONYMOUS,
-        birth_date=TruncYear("birth_date"), birth_place="", aliases="", address="", phone="",
-        email="", sms_opt_out=False,
-    )  # fmt: skip
+        birth_name=ANONYMOUS,
+        usage_name="",
+        first_names=ANONYMOUS,
+        birth_date=TruncYear("birth_date"),
+        birth_place="",
+        aliases="",
+        address="",
+        phone="",
+        email="",
+        sms_opt_out=False,
+    )
     return people
 
 
@@ -236,7 +242,7 @@ def _notifications_about(cases: QuerySet[Case]) -> QuerySet[Notification]:
 
 
 def history_delete(model: type[models.Model], **lookups: object) -> int:
-    """Delete the change-history rows (pghistory, see `cases.models.tracked`) of `model` that
+    """Delete the change-history rows (pghistory, see `spip.history.tracked`) of `model` that
     match `lookups` (on the history table: `pgh_obj_id` or a copied column such as
     `case_id`, which also finds the history of rows deleted since); return how many."""
     history = model._meta.get_field("history").related_model

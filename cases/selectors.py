@@ -104,7 +104,8 @@ def ranked_matches(user: User, term: str) -> QuerySet[Case]:
     The similarity is computed for the visible cases' people (a branch's worth, whatever
     the size of the country), not looked up in the national trigram index: a common name
     matches thousands of people elsewhere, all fetched and then thrown away."""
-    score = TrigramWordSimilarity(Normalised(Value(term)), "person__search_name")
+    # The stubs type the first argument as a string; PostgreSQL takes any expression.
+    score = TrigramWordSimilarity(Normalised(Value(term)), "person__search_name")  # type: ignore[arg-type]
     return (
         visible_cases(user)
         .annotate(score=score)
@@ -205,9 +206,10 @@ def case_file(case: Case, *, today: date | None = None) -> dict[str, Any]:
             for proof in proofs:
                 verdict = _("compliant") if proof.compliant else _("not compliant")
                 timeline.append(
-                    TimelineEntry(proof.received_on, _("Proof received"),
-                                  f"{obligation} — {verdict}")
-                )  # fmt: skip
+                    TimelineEntry(
+                        proof.received_on, _("Proof received"), f"{obligation} — {verdict}"
+                    )
+                )
     for transfer in transfers:
         timeline.append(
             TimelineEntry(transfer.transferred_on, _("Transfer"), f"{transfer} — {transfer.reason}")
@@ -355,7 +357,7 @@ def _history_entry(event: Any, names: dict[int, str]) -> HistoryEntry:
     user = (event.pgh_context or {}).get("user")
     return HistoryEntry(
         at=event.pgh_created_at,
-        who=names.get(user, _("system")),
+        who=names.get(user, _("system")) if user is not None else _("system"),
         what=str(tracked._meta.verbose_name),
         action=_("creation") if event.pgh_label == "insert" else _("change"),
         changes=changes,

@@ -16,14 +16,14 @@ from typing import Any
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
-from django.db.models import F, Max, Q, QuerySet, Sum
+from django.db.models import F, Field, Max, Q, QuerySet, Sum
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from cases import deadlines, legal
+from cases import legal
 from cases.allocation import running_measures
-from cases.extensions import case_closed, case_transferred
+from cases.extensions import case_changed, case_closed, case_transferred
 from cases.files import proof_file_type
 from cases.models import (
     Assessment,
@@ -44,23 +44,25 @@ from cases.models import (
 from cases.policy import GRANT, default_adviser, is_adviser, own_cases, works_as_adviser_at
 from cases.reference import CONTROL_CODES
 from spip import policy
-from spip.exceptions import ConcurrentEdit, NotAllowed, SpipError
+from spip.exceptions import DomainErrors, NotAllowed, SpipError
 from spip.models import AccessLog, Branch, Partner, Role, User
 from spip.services import access_log_record, notification_send
-
-
-class DomainErrors(SpipError):
-    """Several rule violations at once (e.g. every out-of-bounds field of a measure)."""
-
-    def __init__(self, errors: Sequence[SpipError]) -> None:
-        self.errors = list(errors)
-        super().__init__("; ".join(str(error.message) for error in self.errors))
-
+from spip.versioning import update_versioned
 
 PERSON_FIELDS = (
-    "birth_name", "usage_name", "first_names", "sex", "birth_date", "birth_place",
-    "nationality", "aliases", "address", "phone", "email", "sms_opt_out",
-)  # fmt: skip
+    "birth_name",
+    "usage_name",
+    "first_names",
+    "sex",
+    "birth_date",
+    "birth_place",
+    "nationality",
+    "aliases",
+    "address",
+    "phone",
+    "email",
+    "sms_opt_out",
+)
 
 
 def person_find_duplicates(
@@ -142,10 +144,12 @@ def case_open(
             ).exists()
         ):
             raise SpipError(
-                _("A person with this name and birth date is already followed: check with your "
-                  "director before opening a new case."),
+                _(
+                    "A person with this name and birth date is already followed: check with your "
+                    "director before opening a new case."
+                ),
                 field="birth_name",
-            )  # fmt: skip
+            )
         person = Person.objects.create(
             **{key: person_data[key] for key in PERSON_FIELDS if key in person_data}
         )
@@ -164,7 +168,7 @@ def case_open(
     if adviser is not None:
         _grant(case, adviser)
     access_log_record(acting_user=acting_user, action=AccessLog.Action.CREATE, obj=case)
-    deadlines.case_changed(case.pk)
+    case_changed.send(case.pk)
     return case
 
 
@@ -246,9 +250,13 @@ def case_transfer(*, acting_user: User, case: Case, to_branch: Branch, reason: s
     if not reason.strip():
         raise SpipError(_("Give the reason for the transfer."), field="reason")
     transfer = Transfer.objects.create(
-        case=case, from_branch=case.branch, to_branch=to_branch, reason=reason,
-        transferred_by=acting_user, transferred_on=timezone.localdate(),
-    )  # fmt: skip
+        case=case,
+        from_branch=case.branch,
+        to_branch=to_branch,
+        reason=reason,
+        transferred_by=acting_user,
+        transferred_on=timezone.localdate(),
+    )
     CaseUserObjectPermission.objects.filter(content_object=case).delete()
     policy.forget()
     case.excluded_staff.clear()
@@ -307,7 +315,7 @@ def measure_add(
             for kind in ObligationType.objects.filter(code__in=CONTROL_CODES)
         )
     access_log_record(acting_user=acting_user, action=AccessLog.Action.CREATE, obj=measure)
-    deadlines.case_changed(measure.case_id)
+    case_changed.send(measure.case_id)
     return measure
 
 
@@ -344,19 +352,28 @@ def measure_event_record(
     terms = legal.MeasureTerms.from_obj(measure)
     events = _events(measure)
     new = legal.Event(
-        kind=legal.EventKind(kind), date=date, end_date=end_date, months=months,
+        kind=legal.EventKind(kind),
+        date=date,
+        end_date=end_date,
+        months=months,
         decision_reference=decision_reference,
-    )  # fmt: skip
+    )
     errors = legal.validate_event(terms, events, new)
     if errors:
         raise DomainErrors(errors)
     event = MeasureEvent.objects.create(
-        measure=measure, kind=kind, date=date, end_date=end_date, months=months,
-        decision_reference=decision_reference, note=note, recorded_by=acting_user,
-    )  # fmt: skip
+        measure=measure,
+        kind=kind,
+        date=date,
+        end_date=end_date,
+        months=months,
+        decision_reference=decision_reference,
+        note=note,
+        recorded_by=acting_user,
+    )
     _recompute(measure, [*events, new])
     access_log_record(acting_user=acting_user, action=AccessLog.Action.CHANGE, obj=measure)
-    deadlines.case_changed(measure.case_id)
+    case_changed.send(measure.case_id)
     return event
 
 
@@ -369,10 +386,11 @@ def _status(measure: Measure, events: Sequence[legal.Event], today: date) -> str
     if legal.EventKind.EARLY_END in kinds or (measure.end_date and measure.end_date < today):
         return Measure.Status.ENDED
     if any(
-        e.kind == legal.EventKind.SUSPENSION and e.date <= today
+        e.kind == legal.EventKind.SUSPENSION
+        and e.date <= today
         and (e.end_date is None or e.end_date > today)
         for e in events
-    ):  # fmt: skip
+    ):
         return Measure.Status.SUSPENDED
     if measure.start_date > today:
         return Measure.Status.PENDING
@@ -406,11 +424,14 @@ def obligation_add(
     if imposed_on > timezone.localdate() + timedelta(days=366):
         raise SpipError(_("An obligation starts within a year."), field="imposed_on")
     obligation = Obligation.objects.create(
-        measure=measure, type=type, imposed_on=imposed_on, details=details,
+        measure=measure,
+        type=type,
+        imposed_on=imposed_on,
+        details=details,
         check_interval_days=check_interval_days or type.default_check_interval_days,
-    )  # fmt: skip
+    )
     access_log_record(acting_user=acting_user, action=AccessLog.Action.CREATE, obj=obligation)
-    deadlines.case_changed(measure.case_id)
+    case_changed.send(measure.case_id)
     return obligation
 
 
@@ -435,7 +456,7 @@ def obligation_lift(
     obligation.version += 1
     obligation.save(update_fields=["lifted_on", "lift_reason", "version"])
     access_log_record(acting_user=acting_user, action=AccessLog.Action.CHANGE, obj=obligation)
-    deadlines.case_changed(obligation.measure.case_id)
+    case_changed.send(obligation.measure.case_id)
     return obligation
 
 
@@ -461,24 +482,34 @@ def proof_record(
         raise SpipError(_("The period covered must end after it starts."), field="period_end")
     file_type = proof_file_type(file) if file else ""
     proof = Proof(
-        obligation=obligation, received_on=received_on, compliant=compliant,
-        period_start=period_start, period_end=period_end, note=note, recorded_by=acting_user,
+        obligation=obligation,
+        received_on=received_on,
+        compliant=compliant,
+        period_start=period_start,
+        period_end=period_end,
+        note=note,
+        recorded_by=acting_user,
         file_type=file_type,
-    )  # fmt: skip
+    )
     if file:
         # Saved under a generated name; if the transaction fails the row is not written.
         proof.file.save("proof", file, save=False)
     proof.save()
     access_log_record(acting_user=acting_user, action=AccessLog.Action.CREATE, obj=proof)
-    deadlines.case_changed(obligation.measure.case_id)
+    case_changed.send(obligation.measure.case_id)
     return proof
 
 
 @transaction.atomic
 def work_placement_add(
-    *, acting_user: User, measure: Measure, host: Partner, post: str, tutor: str,
+    *,
+    acting_user: User,
+    measure: Measure,
+    host: Partner,
+    post: str,
+    tutor: str,
     started_on: date,
-) -> WorkPlacement:  # fmt: skip
+) -> WorkPlacement:
     """Place a person sentenced to community work (TIG) with a host organisation."""
     policy.check(acting_user, "case.edit", measure.case)
     if measure.kind != legal.MeasureKind.TIG:
@@ -520,7 +551,7 @@ def work_hours_record(
         placement=placement, date=date, hours=hours, validated_by=acting_user
     )
     access_log_record(acting_user=acting_user, action=AccessLog.Action.CREATE, obj=entry)
-    deadlines.case_changed(measure.case_id)
+    case_changed.send(measure.case_id)
     return entry
 
 
@@ -535,9 +566,14 @@ def _hours(value: Decimal) -> str:
 
 @transaction.atomic
 def incident_record(
-    *, acting_user: User, measure: Measure, occurred_on: date, description: str,
-    response: str, obligation: Obligation | None = None,
-) -> Incident:  # fmt: skip
+    *,
+    acting_user: User,
+    measure: Measure,
+    occurred_on: date,
+    description: str,
+    response: str,
+    obligation: Obligation | None = None,
+) -> Incident:
     """Record a breach (manquement) and the response chosen on the closed ladder."""
     policy.check(acting_user, "case.edit", measure.case)
     if obligation is not None and obligation.measure_id != measure.pk:
@@ -547,9 +583,13 @@ def incident_record(
     if occurred_on < measure.decision_date:
         raise SpipError(_("An incident cannot precede the judgment."), field="occurred_on")
     incident = Incident.objects.create(
-        measure=measure, obligation=obligation, occurred_on=occurred_on,
-        description=description, response=response, recorded_by=acting_user,
-    )  # fmt: skip
+        measure=measure,
+        obligation=obligation,
+        occurred_on=occurred_on,
+        description=description,
+        response=response,
+        recorded_by=acting_user,
+    )
     access_log_record(acting_user=acting_user, action=AccessLog.Action.CREATE, obj=incident)
     return incident
 
@@ -600,60 +640,42 @@ def measures_refresh_status(*, as_of: date) -> int:
     return started + ended
 
 
-def _save_versioned(
-    obj: Any, *, acting_user: User, expected_version: int, changes: dict[str, Any], reason: str = ""
-) -> Any:
-    """Save `changes` only if nobody saved `obj` since the user read it at `expected_version`
-    (one conditional UPDATE); otherwise raise ConcurrentEdit naming what the other person
-    changed, and write nothing."""
-    model = type(obj)
-    updated = model.objects.filter(pk=obj.pk, version=expected_version).update(
-        **changes, version=F("version") + 1
-    )
-    if not updated:
-        current = model.objects.get(pk=obj.pk)
-        # What is saved now and differs from what this user typed: the other person's edit.
-        differing = [
-            (str(model._meta.get_field(name).verbose_name).capitalize(), _shown(current, name))
-            for name, value in changes.items()
-            if getattr(current, name) != value
-        ]
-        raise ConcurrentEdit(differing, current.version)
-    obj.refresh_from_db()
-    access_log_record(
-        acting_user=acting_user, action=AccessLog.Action.CHANGE, obj=obj, reason=reason
-    )
-    return obj
-
-
-def _shown(obj: Any, name: str) -> str:
-    value = getattr(obj, name)
-    if isinstance(value, date):
-        return formats.date_format(value, "SHORT_DATE_FORMAT")
-    return "—" if value in (None, "") else str(value)
-
-
 @transaction.atomic
 def case_update(
-    *, acting_user: User, case: Case, version: int, intensity: IntensityLevel,
-    intensity_reason: str, intensity_review_on: date | None,
-) -> Case:  # fmt: skip
+    *,
+    acting_user: User,
+    case: Case,
+    version: int,
+    intensity: IntensityLevel,
+    intensity_reason: str,
+    intensity_review_on: date | None,
+) -> Case:
     """Change a case's follow-up intensity, its reason and review date; refused when someone
     else saved the case in the meantime."""
     policy.check(acting_user, "case.edit", case)
-    deadlines.case_changed(case.pk)
-    return _save_versioned(
-        case, acting_user=acting_user, expected_version=version,
-        changes={"intensity": intensity, "intensity_reason": intensity_reason,
-                 "intensity_review_on": intensity_review_on},
-    )  # fmt: skip
+    case_changed.send(case.pk)
+    case = update_versioned(
+        case,
+        version=version,
+        changes={
+            "intensity": intensity,
+            "intensity_reason": intensity_reason,
+            "intensity_review_on": intensity_review_on,
+        },
+    )
+    access_log_record(acting_user=acting_user, action=AccessLog.Action.CHANGE, obj=case)
+    return case
 
 
 @transaction.atomic
 def measure_update(
-    *, acting_user: User, measure: Measure, version: int, court_id: int,
+    *,
+    acting_user: User,
+    measure: Measure,
+    version: int,
+    court_id: int,
     terms: legal.MeasureTerms,
-) -> Measure:  # fmt: skip
+) -> Measure:
     """Correct what was recorded of a court decision (same kind), within the legal bounds;
     the end date and status are recomputed with the judge's later decisions. Refused when
     someone else saved the measure in the meantime."""
@@ -667,6 +689,7 @@ def measure_update(
         if name == "kind" or not hasattr(Measure, name):
             continue
         field = Measure._meta.get_field(name)
+        assert isinstance(field, Field)  # a plain column of the measure, not a relation
         empty = None if field.null else field.get_default()
         changes[name] = value if name in used and value is not None else empty
     changes["tig_consent"] = bool(terms.tig_consent)
@@ -677,24 +700,31 @@ def measure_update(
     draft = Measure(**{**changes, "start_date": terms.start_date})
     changes["status"] = _status(draft, events, timezone.localdate())
     changes["court_id"] = court_id
-    deadlines.case_changed(measure.case_id)
-    return _save_versioned(
-        measure, acting_user=acting_user, expected_version=version, changes=changes
-    )
+    case_changed.send(measure.case_id)
+    measure = update_versioned(measure, version=version, changes=changes)
+    access_log_record(acting_user=acting_user, action=AccessLog.Action.CHANGE, obj=measure)
+    return measure
 
 
 @transaction.atomic
 def obligation_update(
-    *, acting_user: User, obligation: Obligation, version: int, details: str,
+    *,
+    acting_user: User,
+    obligation: Obligation,
+    version: int,
+    details: str,
     check_interval_days: int | None,
-) -> Obligation:  # fmt: skip
+) -> Obligation:
     """Change an obligation's details or check interval, unless someone else just did."""
     policy.check(acting_user, "case.edit", obligation.measure.case)
-    deadlines.case_changed(obligation.measure.case_id)
-    return _save_versioned(
-        obligation, acting_user=acting_user, expected_version=version,
+    case_changed.send(obligation.measure.case_id)
+    obligation = update_versioned(
+        obligation,
+        version=version,
         changes={"details": details, "check_interval_days": check_interval_days},
-    )  # fmt: skip
+    )
+    access_log_record(acting_user=acting_user, action=AccessLog.Action.CHANGE, obj=obligation)
+    return obligation
 
 
 @transaction.atomic
@@ -707,9 +737,9 @@ def assessment_update(
     if review_on and review_on <= assessment.assessed_on:
         raise SpipError(_("The review comes after the assessment."), field="review_on")
     _check_sphere_names(spheres)
-    return _save_versioned(
-        assessment, acting_user=acting_user, expected_version=version, changes=spheres
-    )
+    assessment = update_versioned(assessment, version=version, changes=spheres)
+    access_log_record(acting_user=acting_user, action=AccessLog.Action.CHANGE, obj=assessment)
+    return assessment
 
 
 # --- Director's allocation page: substitutes for a leave, closing a case -------------------
@@ -768,7 +798,7 @@ def case_substitutes_set(
     )
     granted = []
     for case in cases:
-        if case.pk in held and (held[case.pk] is None or held[case.pk] >= until):
+        if case.pk in held and ((ends := held[case.pk]) is None or ends >= until):
             continue
         _grant(case, substitute, until=until)
         access_log_record(
@@ -833,7 +863,7 @@ def case_close(*, acting_user: User, case: Case, closed_on: date, reason: str) -
             message=_("Case %(number)s has been closed.") % {"number": case.number},
             link=f"/cases/{case.pk}/",
         )
-    deadlines.case_changed(case.pk)
+    case_changed.send(case.pk)
     return case
 
 
@@ -853,12 +883,17 @@ def proof_record_on_completion(
     it, with the reason."""
     case = obligation.measure.case
     proof = Proof.objects.create(
-        obligation=obligation, received_on=received_on, compliant=True, note=note[:500],
+        obligation=obligation,
+        received_on=received_on,
+        compliant=True,
+        note=note[:500],
         recorded_by=case.adviser or acting_user,
-    )  # fmt: skip
+    )
     access_log_record(
-        acting_user=acting_user, action=AccessLog.Action.CREATE, obj=proof,
+        acting_user=acting_user,
+        action=AccessLog.Action.CREATE,
+        obj=proof,
         reason=_("workshop completed"),
-    )  # fmt: skip
-    deadlines.case_changed(case.pk)
+    )
+    case_changed.send(case.pk)
     return proof

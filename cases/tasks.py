@@ -7,7 +7,7 @@ import logging
 from celery import shared_task
 from django.utils import timezone
 
-from cases import alerts, deadlines, retention
+from cases import retention
 from cases.services import measures_refresh_status
 
 logger = logging.getLogger(__name__)
@@ -17,26 +17,6 @@ logger = logging.getLogger(__name__)
 def refresh_measure_statuses() -> int:
     """Nightly: measures whose start or end date has passed change status (Paris date)."""
     return measures_refresh_status(as_of=timezone.localdate())
-
-
-@shared_task(name="cases.sweep_deadlines", time_limit=30 * 60, soft_time_limit=25 * 60)
-def sweep_deadlines() -> dict[str, list[int]]:
-    """Nightly: every deadline rule swept for the Paris date, then each adviser told of the
-    alerts raised on their caseload. Safe to run twice: the second run raises nothing."""
-    as_of = timezone.localdate()
-    counts = deadlines.sweep(as_of=as_of)
-    alerts.notify_new_alerts(as_of=as_of)
-    logger.info(
-        "Deadline sweep: %s",
-        ", ".join(f"{code} +{c.created} ~{c.updated} -{c.closed}" for code, c in counts.items()),
-    )
-    return {code: [c.created, c.updated, c.closed] for code, c in counts.items()}
-
-
-@shared_task(name="cases.send_digests", time_limit=30 * 60, soft_time_limit=25 * 60)
-def send_digests() -> int:
-    """Monday morning: each adviser's digest of the week's deadlines, once per week."""
-    return alerts.digest_send(as_of=timezone.localdate())
 
 
 @shared_task(name="cases.retention_purge", time_limit=30 * 60, soft_time_limit=25 * 60)

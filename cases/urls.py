@@ -1,22 +1,11 @@
 from django.urls import include, path
 
-from cases import alert_views, views
+from cases import views
 
 app_name = "cases"
 
 urlpatterns = [
     path("", include("cases.director_urls")),
-    path("deadlines/", alert_views.deadlines, name="deadlines"),
-    path(
-        "deadlines/advisers/<int:adviser_id>/",
-        alert_views.adviser_deadlines,
-        name="deadlines_adviser",
-    ),  # fmt: skip
-    path("deadlines/<int:alert_id>/snooze/", alert_views.snooze, name="alert_snooze"),
-    path(
-        "deadlines/<int:alert_id>/acknowledge/", alert_views.acknowledge, name="alert_acknowledge"
-    ),
-    path("deadlines/<int:alert_id>/restore/", alert_views.restore, name="alert_restore"),
     path("cases/", views.case_list, name="list"),
     path("cases/new/", views.case_open, name="open"),
     path("cases/<int:case_id>/", views.case_detail, name="detail"),

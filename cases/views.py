@@ -42,12 +42,11 @@ from cases.forms import (
     SearchForm,
     TransferForm,
     WorkHoursForm,
-    apply_domain_error,
 )
 from cases.models import Assessment, Case, Measure, Obligation, Proof, WorkPlacement
 from cases.policy import access_of, case_for, remember_reason, stated_reason
 from spip import policy
-from spip.exceptions import NotAllowed, SpipError
+from spip.forms import submit_form
 from spip.models import AccessLog
 from spip.services import access_log_record
 
@@ -169,8 +168,9 @@ def case_open(request: HttpRequest) -> HttpResponse:
                 _("A person with this name and birth date is already known: is it them?"),
             )
         else:
-            try:
-                case = services.case_open(
+            opened = submit_form(
+                form,
+                service=lambda data: services.case_open(
                     acting_user=request.user,
                     branch=data["branch"],
                     adviser=data["adviser"],
@@ -180,11 +180,11 @@ def case_open(request: HttpRequest) -> HttpResponse:
                     person=existing,
                     person_data=None if existing else data,
                     confirmed_distinct=duplicates is not None,
-                )
-            except SpipError as error:
-                apply_domain_error(form, error)
-            else:
-                return redirect("cases:detail", case_id=case.pk)
+                ),
+                then=lambda case: redirect("cases:detail", case_id=case.pk),
+            )
+            if opened is not None:
+                return opened
     return render(request, "cases/case_open.html", {"form": form, "duplicates": duplicates})
 
 
@@ -197,16 +197,15 @@ def _form_page(
     *,
     subject: Any = None,
 ) -> HttpResponse:
-    """Shared flow of the small service forms: validate, call, show errors in place."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            action(form.cleaned_data)
-        except NotAllowed:
-            raise
-        except SpipError as error:
-            apply_domain_error(form, error)
-        else:
-            return redirect(reverse("cases:detail", kwargs={"case_id": case.pk}))
+    """The small service forms of a case: back to the case file once done, else the form
+    with its errors in place."""
+    done = submit_form(
+        form,
+        service=action,
+        then=lambda _result: redirect(reverse("cases:detail", kwargs={"case_id": case.pk})),
+    )
+    if done is not None:
+        return done
     return render(
         request,
         "cases/service_form.html",
@@ -224,9 +223,12 @@ def case_assign(request: HttpRequest, case_id: int) -> HttpResponse:
     case = _case_for(request, case_id, "case.assign")
     form = AssignForm(request.POST or None, branch=case.branch)
     return _form_page(
-        request, case, form, _("Assign the case"),
+        request,
+        case,
+        form,
+        _("Assign the case"),
         lambda data: services.case_assign(acting_user=request.user, case=case, **data),
-    )  # fmt: skip
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -234,23 +236,26 @@ def case_restrict(request: HttpRequest, case_id: int) -> HttpResponse:
     case = _case_for(request, case_id, "case.restrict")
     form = RestrictForm(request.POST or None, case=case)
     return _form_page(
-        request, case, form, _("Restrict access to the case"),
+        request,
+        case,
+        form,
+        _("Restrict access to the case"),
         lambda data: services.case_restrict(acting_user=request.user, case=case, **data),
-    )  # fmt: skip
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def case_transfer(request: HttpRequest, case_id: int) -> HttpResponse:
     case = _case_for(request, case_id, "case.transfer")
     form = TransferForm(request.POST or None, case=case)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.case_transfer(acting_user=request.user, case=case, **form.cleaned_data)
-        except SpipError as error:
-            apply_domain_error(form, error)
-        else:
-            # The case now belongs to another branch: back to the caseload.
-            return redirect("cases:list")
+    transferred = submit_form(
+        form,
+        service=lambda data: services.case_transfer(acting_user=request.user, case=case, **data),
+        # The case now belongs to another branch: back to the caseload.
+        then=lambda _transfer: redirect("cases:list"),
+    )
+    if transferred is not None:
+        return transferred
     return render(
         request,
         "cases/service_form.html",
@@ -292,12 +297,15 @@ def measure_event(request: HttpRequest, measure_id: int) -> HttpResponse:
     measure, case = _measure_for(request, measure_id)
     form = EventForm(request.POST or None)
     return _form_page(
-        request, case, form, _("Record a judge's decision"),
+        request,
+        case,
+        form,
+        _("Record a judge's decision"),
         lambda data: services.measure_event_record(
             acting_user=request.user, measure=measure, **data
         ),
         subject=measure,
-    )  # fmt: skip
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -306,10 +314,13 @@ def obligation_add(request: HttpRequest, measure_id: int) -> HttpResponse:
     measure, case = _measure_for(request, measure_id)
     form = ObligationForm(request.POST or None)
     return _form_page(
-        request, case, form, _("Add an obligation or a ban"),
+        request,
+        case,
+        form,
+        _("Add an obligation or a ban"),
         lambda data: services.obligation_add(acting_user=request.user, measure=measure, **data),
         subject=measure,
-    )  # fmt: skip
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -318,12 +329,15 @@ def obligation_lift(request: HttpRequest, obligation_id: int) -> HttpResponse:
     obligation, case = _obligation_for(request, obligation_id)
     form = LiftForm(request.POST or None)
     return _form_page(
-        request, case, form, _("Lift an obligation"),
+        request,
+        case,
+        form,
+        _("Lift an obligation"),
         lambda data: services.obligation_lift(
             acting_user=request.user, obligation=obligation, **data
         ),
         subject=obligation,
-    )  # fmt: skip
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -335,26 +349,32 @@ def proof_add(request: HttpRequest, obligation_id: int) -> HttpResponse:
     form = ProofForm(request.POST or None, request.FILES or None)
     if not request.htmx:
         return _form_page(
-            request, case, form, _("Record a proof"),
+            request,
+            case,
+            form,
+            _("Record a proof"),
             lambda data: services.proof_record(
                 acting_user=request.user, obligation=obligation, **data
             ),
             subject=obligation,
-        )  # fmt: skip
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.proof_record(
-                acting_user=request.user, obligation=obligation, **form.cleaned_data
-            )
-        except SpipError as error:
-            apply_domain_error(form, error)
-        else:
-            item = selectors.obligation_status(obligation)
-            return render(
-                request,
-                "cases/_obligation_row.html",
-                {"item": item, "can_write": True, "can_read_files": True},
-            )
+        )
+    row = submit_form(
+        form,
+        service=lambda data: services.proof_record(
+            acting_user=request.user, obligation=obligation, **data
+        ),
+        then=lambda _proof: render(
+            request,
+            "cases/_obligation_row.html",
+            {
+                "item": selectors.obligation_status(obligation),
+                "can_write": True,
+                "can_read_files": True,
+            },
+        ),
+    )
+    if row is not None:
+        return row
     return render(request, "cases/_proof_inline.html", {"obligation": obligation, "form": form})
 
 
@@ -364,10 +384,13 @@ def placement_add(request: HttpRequest, measure_id: int) -> HttpResponse:
     measure, case = _measure_for(request, measure_id)
     form = PlacementForm(request.POST or None, department_id=case.branch.department_id)
     return _form_page(
-        request, case, form, _("Place with a host organisation"),
+        request,
+        case,
+        form,
+        _("Place with a host organisation"),
         lambda data: services.work_placement_add(acting_user=request.user, measure=measure, **data),
         subject=measure,
-    )  # fmt: skip
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -379,12 +402,15 @@ def work_hours_add(request: HttpRequest, placement_id: int) -> HttpResponse:
     case = case_for(request.user, placement.measure.case_id, "case.edit")
     form = WorkHoursForm(request.POST or None)
     return _form_page(
-        request, case, form, _("Record community work hours"),
+        request,
+        case,
+        form,
+        _("Record community work hours"),
         lambda data: services.work_hours_record(
             acting_user=request.user, placement=placement, **data
         ),
         subject=placement,
-    )  # fmt: skip
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -393,10 +419,13 @@ def incident_add(request: HttpRequest, measure_id: int) -> HttpResponse:
     measure, case = _measure_for(request, measure_id)
     form = IncidentForm(request.POST or None, measure=measure)
     return _form_page(
-        request, case, form, _("Record an incident"),
+        request,
+        case,
+        form,
+        _("Record an incident"),
         lambda data: services.incident_record(acting_user=request.user, measure=measure, **data),
         subject=measure,
-    )  # fmt: skip
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -404,9 +433,12 @@ def assessment_add(request: HttpRequest, case_id: int) -> HttpResponse:
     case = _case_for(request, case_id, "case.edit")
     form = AssessmentForm(request.POST or None)
     return _form_page(
-        request, case, form, _("New assessment"),
+        request,
+        case,
+        form,
+        _("New assessment"),
         lambda data: services.assessment_record(acting_user=request.user, case=case, **data),
-    )  # fmt: skip
+    )
 
 
 def assessment_detail(request: HttpRequest, assessment_id: int) -> HttpResponse:
@@ -420,9 +452,11 @@ def assessment_detail(request: HttpRequest, assessment_id: int) -> HttpResponse:
         raise PermissionDenied
     assessment = Assessment.objects.select_related("author").get(pk=assessment.pk)
     access_log_record(
-        acting_user=request.user, action=AccessLog.Action.VIEW, obj=assessment,
+        acting_user=request.user,
+        action=AccessLog.Action.VIEW,
+        obj=assessment,
         reason=stated_reason(case),
-    )  # fmt: skip
+    )
     return render(request, "cases/assessment_detail.html", {"case": case, "assessment": assessment})
 
 
@@ -449,14 +483,20 @@ def proof_file(request: HttpRequest, proof_id: int) -> FileResponse:
 @require_http_methods(["GET", "POST"])
 def case_update(request: HttpRequest, case_id: int) -> HttpResponse:
     case = _case_for(request, case_id, "case.edit")
-    initial = {"version": case.version, "intensity": case.intensity_id,
-               "intensity_reason": case.intensity_reason,
-               "intensity_review_on": case.intensity_review_on}  # fmt: skip
+    initial = {
+        "version": case.version,
+        "intensity": case.intensity_id,
+        "intensity_reason": case.intensity_reason,
+        "intensity_review_on": case.intensity_review_on,
+    }
     form = CaseUpdateForm(request.POST or None, initial=initial)
     return _form_page(
-        request, case, form, _("Follow-up intensity"),
+        request,
+        case,
+        form,
+        _("Follow-up intensity"),
         lambda data: services.case_update(acting_user=request.user, case=case, **data),
-    )  # fmt: skip
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -465,17 +505,21 @@ def measure_update(request: HttpRequest, measure_id: int) -> HttpResponse:
     measure, case = _measure_for(request, measure_id)
     names = [name for name in MeasureUpdateForm.base_fields if name not in ("version", "court")]
     initial = {name: getattr(measure, name) for name in names} | {
-        "version": measure.version, "court": measure.court_id,
-    }  # fmt: skip
+        "version": measure.version,
+        "court": measure.court_id,
+    }
     form = MeasureUpdateForm(request.POST or None, initial=initial)
 
     def save(data: dict[str, Any]) -> None:
         version, court = data.pop("version"), data.pop("court")
         values = {key: value for key, value in data.items() if value not in (None, "")}
         services.measure_update(
-            acting_user=request.user, measure=measure, version=version, court_id=court.pk,
+            acting_user=request.user,
+            measure=measure,
+            version=version,
+            court_id=court.pk,
             terms=legal.MeasureTerms(**values),
-        )  # fmt: skip
+        )
 
     return _form_page(request, case, form, _("Correct the measure"), save, subject=measure)
 
@@ -484,16 +528,22 @@ def measure_update(request: HttpRequest, measure_id: int) -> HttpResponse:
 def obligation_update(request: HttpRequest, obligation_id: int) -> HttpResponse:
     _case_pages(request)
     obligation, case = _obligation_for(request, obligation_id)
-    initial = {"version": obligation.version, "details": obligation.details,
-               "check_interval_days": obligation.check_interval_days}  # fmt: skip
+    initial = {
+        "version": obligation.version,
+        "details": obligation.details,
+        "check_interval_days": obligation.check_interval_days,
+    }
     form = ObligationUpdateForm(request.POST or None, initial=initial)
     return _form_page(
-        request, case, form, _("Edit the obligation"),
+        request,
+        case,
+        form,
+        _("Edit the obligation"),
         lambda data: services.obligation_update(
             acting_user=request.user, obligation=obligation, **data
         ),
         subject=obligation,
-    )  # fmt: skip
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -506,9 +556,12 @@ def assessment_update(request: HttpRequest, assessment_id: int) -> HttpResponse:
     }
     form = AssessmentUpdateForm(request.POST or None, initial=initial)
     return _form_page(
-        request, case, form, _("Correct the assessment"),
+        request,
+        case,
+        form,
+        _("Correct the assessment"),
         lambda data: services.assessment_update(
             acting_user=request.user, assessment=assessment, **data
         ),
         subject=assessment,
-    )  # fmt: skip
+    )

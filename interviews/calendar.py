@@ -31,12 +31,21 @@ def calendar_feed(user: User) -> bytes:
         .filter(case__in=visible_cases(user).values("pk"))
         .select_related("case__person")
         .only(
-            "pk", "start", "end", "kind", "place", "status", "version", "updated_at",
-            "case__number", "case__person__first_names", "case__person__birth_name",
+            "pk",
+            "start",
+            "end",
+            "kind",
+            "place",
+            "status",
+            "version",
+            "updated_at",
+            "case__number",
+            "case__person__first_names",
+            "case__person__birth_name",
             "case__person__usage_name",
         )
         .order_by("start")
-    )  # fmt: skip
+    )
     calendar = Calendar()
     calendar.add("prodid", "-//SPIP//Interviews//FR")
     calendar.add("version", "2.0")

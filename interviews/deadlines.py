@@ -1,4 +1,4 @@
-"""Deadlines about seeing people, registered with the engine (`cases.deadlines`).
+"""Deadlines about seeing people, registered with the engine (`deadlines.engine`).
 
 | rule              | due                                               | source   | appears       |
 |-------------------|---------------------------------------------------|----------|---------------|
@@ -15,17 +15,23 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cases.deadline_rules import IN_FORCE, OPEN_CASE, RUNNING, measure_label
-from cases.deadlines import Rule, register
 from cases.legal import MeasureKind
+from deadlines.case_rules import IN_FORCE, OPEN_CASE, RUNNING, measure_label
+from deadlines.engine import Rule, register
 
 FIRST_CONVOCATION_DAYS = 45  # CPP 474
 GAP_LEAD_DAYS = 7
 # Sentences a court hands to people it leaves free, whom the SPIP must convene.
-CONVENED_KINDS = sorted({
-    MeasureKind.PROBATION, MeasureKind.PROBATION_REINFORCED, MeasureKind.TIG,
-    MeasureKind.DDSE_SENTENCE, MeasureKind.SOCIO_JUDICIAL, MeasureKind.COURSE,
-})  # fmt: skip
+CONVENED_KINDS = sorted(
+    {
+        MeasureKind.PROBATION,
+        MeasureKind.PROBATION_REINFORCED,
+        MeasureKind.TIG,
+        MeasureKind.DDSE_SENTENCE,
+        MeasureKind.SOCIO_JUDICIAL,
+        MeasureKind.COURSE,
+    }
+)
 
 
 def _schedule(alert) -> str:  # type: ignore[no-untyped-def]

@@ -16,8 +16,16 @@ from cases.models import Case
 from interviews.models import Interview
 from spip.workdays import on_or_before_working_day, week_start, working_days
 
-SLOTS = [time(9, 0), time(9, 45), time(10, 30), time(11, 15), time(14, 0), time(14, 45),
-         time(15, 30), time(16, 15)]  # fmt: skip
+SLOTS = [
+    time(9, 0),
+    time(9, 45),
+    time(10, 30),
+    time(11, 15),
+    time(14, 0),
+    time(14, 45),
+    time(15, 30),
+    time(16, 15),
+]
 PLACES = ["Bureau 2", "Bureau 3", "Bureau 5", "Salle d’entretien 1"]
 NOTES = [
     "Point sur la recherche d’emploi ; inscription France Travail faite.",
@@ -29,8 +37,9 @@ NOTES = [
 ]
 
 
-def seed_interviews(*, department: Any, branches: dict[str, Any], stdout: Any = None,
-                    **_: Any) -> None:  # fmt: skip
+def seed_interviews(
+    *, department: Any, branches: dict[str, Any], stdout: Any = None, **_: Any
+) -> None:
     if Interview.objects.filter(case__branch__department=department).exists():
         return
     rng = random.Random(20261123)  # noqa: S311 — demo data
@@ -50,12 +59,21 @@ def seed_interviews(*, department: Any, branches: dict[str, Any], stdout: Any = 
             return
         taken.add((case.adviser_id, start))
         taken.add((-case.person_id, start))
-        rows.append(Interview(
-            case=case, person_id=case.person_id, adviser_id=case.adviser_id, start=start,
-            duration=45, end=start + timedelta(minutes=45), status=status,
-            kind=extra.pop("kind", Interview.Kind.FOLLOW_UP), place=rng.choice(PLACES),
-            created_by_id=case.adviser_id, **extra,
-        ))  # fmt: skip
+        rows.append(
+            Interview(
+                case=case,
+                person_id=case.person_id,
+                adviser_id=case.adviser_id,
+                start=start,
+                duration=45,
+                end=start + timedelta(minutes=45),
+                status=status,
+                kind=extra.pop("kind", Interview.Kind.FOLLOW_UP),
+                place=rng.choice(PLACES),
+                created_by_id=case.adviser_id,
+                **extra,
+            )
+        )
 
     def at(day: date, branch: Any) -> datetime:
         day = on_or_before_working_day(day, branch)
@@ -75,13 +93,17 @@ def seed_interviews(*, department: Any, branches: dict[str, Any], stdout: Any = 
             elif roll > 0.78:
                 status = Interview.Status.MISSED
             held = status == Interview.Status.HELD
-            add(case, start, status,
+            add(
+                case,
+                start,
+                status,
                 kind=Interview.Kind.INTAKE if first else Interview.Kind.FOLLOW_UP,
                 notes=rng.choice(NOTES) if held else "",
                 outcome="Suivi poursuivi." if held else "",
                 outcome_logged_at=start + timedelta(hours=1),
                 convocation_sent_at=start - timedelta(days=14),
-                convocation_channel=Interview.Channel.HAND)  # fmt: skip
+                convocation_channel=Interview.Channel.HAND,
+            )
             first = False
             day += timedelta(days=interval - rng.randint(0, min(7, interval // 3)))
     # The agendas: the working days of this week and next week for Montluçon advisers (about
@@ -106,13 +128,23 @@ def seed_interviews(*, department: Any, branches: dict[str, Any], stdout: Any = 
             case = rng.choice(adviser_cases)
             if start < now and start not in to_log:
                 logged = start + timedelta(hours=1)
-                add(case, start, Interview.Status.HELD, notes=rng.choice(NOTES),
-                    outcome="Suivi poursuivi.", outcome_logged_at=logged)  # fmt: skip
+                add(
+                    case,
+                    start,
+                    Interview.Status.HELD,
+                    notes=rng.choice(NOTES),
+                    outcome="Suivi poursuivi.",
+                    outcome_logged_at=logged,
+                )
             else:
                 future = start > now
-                add(case, start, Interview.Status.PLANNED,
+                add(
+                    case,
+                    start,
+                    Interview.Status.PLANNED,
                     convocation_sent_at=now - timedelta(days=10) if future else None,
-                    convocation_channel=Interview.Channel.POST if future else "")  # fmt: skip
+                    convocation_channel=Interview.Channel.POST if future else "",
+                )
     with transaction.atomic():
         Interview.objects.bulk_create(rows, batch_size=2000)
     if stdout:

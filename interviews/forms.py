@@ -16,8 +16,15 @@ from interviews.services import paris_datetime
 from spip.exceptions import SpipError
 from spip.models import User
 
-DURATIONS = [(15, "15 min"), (30, "30 min"), (45, "45 min"), (60, "1 h"), (90, "1 h 30"),
-             (120, "2 h"), (180, "3 h")]  # fmt: skip
+DURATIONS = [
+    (15, "15 min"),
+    (30, "30 min"),
+    (45, "45 min"),
+    (60, "1 h"),
+    (90, "1 h 30"),
+    (120, "2 h"),
+    (180, "3 h"),
+]
 
 
 class TimeInput(forms.TimeInput):
@@ -97,19 +104,26 @@ class OutcomeForm(DsfrBaseForm):
 
     status = forms.ChoiceField(
         label=_("What happened"),
-        choices=[(value, label) for value, label in Interview.Status.choices
-                 if value in Interview.OUTCOMES],
+        choices=[
+            (value, label)
+            for value, label in Interview.Status.choices
+            if value in Interview.OUTCOMES
+        ],
         widget=forms.RadioSelect,
-    )  # fmt: skip
+    )
     outcome = forms.CharField(
-        label=_("Outcome"), required=False, max_length=2000,
+        label=_("Outcome"),
+        required=False,
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("What was decided, in a few words (may be quoted in a report)."),
-    )  # fmt: skip
+    )
     notes = forms.CharField(
-        label=_("Private notes"), required=False, max_length=10000,
+        label=_("Private notes"),
+        required=False,
+        max_length=10000,
         widget=forms.Textarea(attrs={"rows": 4}),
-    )  # fmt: skip
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, obligations: list[Obligation], **kwargs: Any) -> None:
@@ -117,9 +131,11 @@ class OutcomeForm(DsfrBaseForm):
         self.obligations = obligations
         for obligation in obligations:
             self.fields[f"proof_{obligation.pk}"] = forms.ChoiceField(
-                label=str(obligation.type.label), choices=PROOF_CHOICES, required=False,
+                label=str(obligation.type.label),
+                choices=PROOF_CHOICES,
+                required=False,
                 help_text=obligation.details,
-            )  # fmt: skip
+            )
 
     def proof_fields(self) -> list[Any]:
         return [self[f"proof_{obligation.pk}"] for obligation in self.obligations]

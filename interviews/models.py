@@ -16,7 +16,8 @@ from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from cases.models import Case, Incident, Person, tracked
+from cases.models import Case, Incident, Person
+from spip.history import tracked
 
 
 class TsTzRange(Func):
@@ -95,9 +96,13 @@ class Interview(models.Model):
     reminder_sent_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
     reminder_result = models.CharField(_("reminder result"), max_length=200, blank=True)
     incident = models.OneToOneField(
-        Incident, on_delete=models.SET_NULL, null=True, blank=True, related_name="interview",
+        Incident,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="interview",
         verbose_name=_("incident"),
-    )  # fmt: skip
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -114,9 +114,11 @@ def _send_one(interview: Interview) -> tuple[str, str]:
     channels = []
     if person.email:
         send_mail(
-            _("Your appointment at the probation service"), text,
-            settings.DEFAULT_FROM_EMAIL, [person.email],
-        )  # fmt: skip
+            _("Your appointment at the probation service"),
+            text,
+            settings.DEFAULT_FROM_EMAIL,
+            [person.email],
+        )
         channels.append(_("e-mail"))
     if person.phone and not person.sms_opt_out:
         sms_backend().send(person.phone, text)
@@ -149,19 +151,24 @@ def reminders_send(*, now: datetime | None = None, batch: int = BATCH) -> SweepR
                     message = _("Failed (%(error)s).") % {"error": type(error).__name__}
             # Only this run's claim: one reset by the adviser meanwhile is theirs now.
             Interview.objects.filter(
-                pk=interview.pk, reminder=Interview.Reminder.CLAIMED,
+                pk=interview.pk,
+                reminder=Interview.Reminder.CLAIMED,
                 reminder_claimed_at=claimed_at,
             ).update(
-                reminder=state, reminder_result=message[:200],
+                reminder=state,
+                reminder_result=message[:200],
                 reminder_sent_at=timezone.now() if state == Interview.Reminder.SENT else None,
-            )  # fmt: skip
+            )
             counter = {Interview.Reminder.SENT: "sent", Interview.Reminder.SKIPPED: "skipped"}
             name = counter.get(state, "failed")
             setattr(result, name, getattr(result, name) + 1)
     logger.info(
         "Reminders: %d claimed, %d sent, %d skipped, %d failed",
-        result.claimed, result.sent, result.skipped, result.failed,
-    )  # fmt: skip
+        result.claimed,
+        result.sent,
+        result.skipped,
+        result.failed,
+    )
     return result
 
 

@@ -60,7 +60,7 @@ def interviews_section(case: Case, user: User, access: Access, today: date) -> S
             "last_held": last_held,
         },
         timeline=timeline,
-    )  # fmt: skip
+    )
 
 
 def home_panel(user: User, today: date) -> Panel | None:

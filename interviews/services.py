@@ -22,15 +22,15 @@ from django.db.models import F, Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from cases import deadlines
 from cases import services as case_services
+from cases.extensions import case_changed
 from cases.models import Case, Incident, Measure, Obligation, Proof
-from cases.services import _save_versioned
 from interviews.models import CalendarToken, Interview
 from spip import policy
 from spip.exceptions import SpipError
 from spip.models import AccessLog, User
 from spip.services import access_log_record
+from spip.versioning import update_versioned
 from spip.workdays import on_or_after_working_day, on_or_before_working_day
 
 # Office hours in which an interview may start (home visits included).
@@ -128,12 +128,18 @@ def _overlap_refused() -> SpipError:
 
 @transaction.atomic
 def interview_schedule(
-    *, acting_user: User, case: Case, adviser: User, start: datetime, duration: int,
-    kind: str, place: str = "",
-) -> Interview:  # fmt: skip
+    *,
+    acting_user: User,
+    case: Case,
+    adviser: User,
+    start: datetime,
+    duration: int,
+    kind: str,
+    place: str = "",
+) -> Interview:
     """Plan an interview (a convocation) for a case."""
     policy.check(acting_user, "interview.schedule", case)
-    deadlines.case_changed(case.pk)  # runs only if this transaction commits
+    case_changed.send(case.pk)  # runs only if this transaction commits
     if case.closed_on:
         raise SpipError(_("This case is closed."))
     _check_adviser(case, adviser)
@@ -141,9 +147,16 @@ def interview_schedule(
     end = start + timedelta(minutes=duration)
     _check_overlaps(adviser, case, start, end)
     interview = Interview(
-        case=case, person_id=case.person_id, adviser=adviser, start=start, end=end,
-        duration=duration, kind=kind, place=place, created_by=acting_user,
-    )  # fmt: skip
+        case=case,
+        person_id=case.person_id,
+        adviser=adviser,
+        start=start,
+        end=end,
+        duration=duration,
+        kind=kind,
+        place=place,
+        created_by=acting_user,
+    )
     try:
         with transaction.atomic():
             interview.save()
@@ -157,34 +170,52 @@ def interview_schedule(
 
 @transaction.atomic
 def interview_reschedule(
-    *, acting_user: User, interview: Interview, version: int, start: datetime, duration: int,
-    place: str, kind: str, adviser: User,
-) -> Interview:  # fmt: skip
+    *,
+    acting_user: User,
+    interview: Interview,
+    version: int,
+    start: datetime,
+    duration: int,
+    place: str,
+    kind: str,
+    adviser: User,
+) -> Interview:
     """Move a planned interview. The earlier time stays in its change history; the
     convocation and the reminder are for the new time, so both are to be sent again."""
     case = interview.case
     policy.check(acting_user, "interview.schedule", interview)
     if interview.status != Interview.Status.PLANNED:
         raise SpipError(_("Only a planned interview can be moved."))
-    deadlines.case_changed(case.pk)
+    case_changed.send(case.pk)
     _check_adviser(case, adviser)
     _check_time(start, duration)
     end = start + timedelta(minutes=duration)
     _check_overlaps(adviser, case, start, end, exclude=interview.pk)
-    changes = {"start": start, "end": end, "duration": duration, "place": place, "kind": kind,
-               "adviser": adviser}  # fmt: skip
+    changes = {
+        "start": start,
+        "end": end,
+        "duration": duration,
+        "place": place,
+        "kind": kind,
+        "adviser": adviser,
+    }
     if start != interview.start or place != interview.place:
-        changes |= {"convocation_sent_at": None, "convocation_channel": "", "reminder": "",
-                    "reminder_sent_at": None, "reminder_result": ""}  # fmt: skip
+        changes |= {
+            "convocation_sent_at": None,
+            "convocation_channel": "",
+            "reminder": "",
+            "reminder_sent_at": None,
+            "reminder_result": "",
+        }
     try:
         with transaction.atomic():
-            return _save_versioned(
-                interview, acting_user=acting_user, expected_version=version, changes=changes
-            )
+            interview = update_versioned(interview, version=version, changes=changes)
     except IntegrityError as error:
         if "no_overlap" in str(error):
             raise _overlap_refused() from error
         raise
+    access_log_record(acting_user=acting_user, action=AccessLog.Action.CHANGE, obj=interview)
+    return interview
 
 
 @transaction.atomic
@@ -192,11 +223,12 @@ def interview_cancel(*, acting_user: User, interview: Interview, version: int) -
     policy.check(acting_user, "interview.schedule", interview)
     if interview.status != Interview.Status.PLANNED:
         raise SpipError(_("Only a planned interview can be cancelled."))
-    deadlines.case_changed(interview.case_id)
-    return _save_versioned(
-        interview, acting_user=acting_user, expected_version=version,
-        changes={"status": Interview.Status.CANCELLED},
-    )  # fmt: skip
+    case_changed.send(interview.case_id)
+    interview = update_versioned(
+        interview, version=version, changes={"status": Interview.Status.CANCELLED}
+    )
+    access_log_record(acting_user=acting_user, action=AccessLog.Action.CHANGE, obj=interview)
+    return interview
 
 
 def proof_obligations(case: Case, *, today: date) -> list[Obligation]:
@@ -216,14 +248,20 @@ def proof_obligations(case: Case, *, today: date) -> list[Obligation]:
 
 @transaction.atomic
 def interview_outcome_record(
-    *, acting_user: User, interview: Interview, version: int, status: str, outcome: str,
-    notes: str, proofs: dict[int, bool] | None = None,
-) -> tuple[Interview, list[Proof]]:  # fmt: skip
+    *,
+    acting_user: User,
+    interview: Interview,
+    version: int,
+    status: str,
+    outcome: str,
+    notes: str,
+    proofs: dict[int, bool] | None = None,
+) -> tuple[Interview, list[Proof]]:
     """Log what happened, and record in the same step the proofs checked during the
     interview (`proofs`: obligation id → compliant)."""
     case = interview.case
     policy.check(acting_user, "interview.outcome", interview)
-    deadlines.case_changed(case.pk)
+    case_changed.send(case.pk)
     if status not in Interview.OUTCOMES:
         raise SpipError(_("Choose what happened."), field="status")
     if interview.status == Interview.Status.CANCELLED:
@@ -238,8 +276,9 @@ def interview_outcome_record(
         )
     if status in Interview.BUSY and interview.status not in Interview.BUSY:
         # An excused or missed interview freed its slot; someone may have taken it since.
-        _check_overlaps(interview.adviser, case, interview.start, interview.end,
-                        exclude=interview.pk)  # fmt: skip
+        _check_overlaps(
+            interview.adviser, case, interview.start, interview.end, exclude=interview.pk
+        )
     proofs = proofs or {}
     if proofs and status != Interview.Status.HELD:
         raise SpipError(
@@ -259,19 +298,25 @@ def interview_outcome_record(
                 received_on=day,
                 compliant=compliant,
                 note=_("Checked during the interview"),
-            )  # fmt: skip
+            )
         )
     try:
         with transaction.atomic():
-            interview = _save_versioned(
-                interview, acting_user=acting_user, expected_version=version,
-                changes={"status": status, "outcome": outcome, "notes": notes,
-                         "outcome_logged_at": now},
-            )  # fmt: skip
+            interview = update_versioned(
+                interview,
+                version=version,
+                changes={
+                    "status": status,
+                    "outcome": outcome,
+                    "notes": notes,
+                    "outcome_logged_at": now,
+                },
+            )
     except IntegrityError as error:
         if "no_overlap" in str(error):
             raise _overlap_refused() from error
         raise
+    access_log_record(acting_user=acting_user, action=AccessLog.Action.CHANGE, obj=interview)
     return interview, recorded
 
 
@@ -281,9 +326,13 @@ def missed_without_excuse(interview: Interview) -> bool:
 
 @transaction.atomic
 def interview_incident_record(
-    *, acting_user: User, interview: Interview, measure: Measure, response: str,
+    *,
+    acting_user: User,
+    interview: Interview,
+    measure: Measure,
+    response: str,
     description: str,
-) -> Incident:  # fmt: skip
+) -> Incident:
     """The adviser confirms that a missed interview is a breach (CP 132-44 1°)."""
     interview = Interview.objects.select_for_update().get(pk=interview.pk)
     policy.check(acting_user, "interview.outcome", interview)
@@ -295,9 +344,13 @@ def interview_incident_record(
         raise SpipError(_("Choose a measure of this case."), field="measure")
     obligation = measure.obligations.filter(type__code="control-convocations").first()
     incident = case_services.incident_record(
-        acting_user=acting_user, measure=measure, occurred_on=local(interview.start).date(),
-        description=description, response=response, obligation=obligation,
-    )  # fmt: skip
+        acting_user=acting_user,
+        measure=measure,
+        occurred_on=local(interview.start).date(),
+        description=description,
+        response=response,
+        obligation=obligation,
+    )
     Interview.objects.filter(pk=interview.pk).update(incident=incident)
     return incident
 
@@ -332,9 +385,11 @@ def reminder_retry(*, acting_user: User, interview: Interview) -> Interview:
     from interviews.reminders import STALE_CLAIM
 
     updated = Interview.objects.filter(
-        pk=interview.pk, reminder=Interview.Reminder.CLAIMED, status=Interview.Status.PLANNED,
+        pk=interview.pk,
+        reminder=Interview.Reminder.CLAIMED,
+        status=Interview.Status.PLANNED,
         reminder_claimed_at__lt=timezone.now() - STALE_CLAIM,
-    ).update(reminder="", reminder_claimed_at=None, reminder_result="")  # fmt: skip
+    ).update(reminder="", reminder_claimed_at=None, reminder_result="")
     if not updated:
         raise SpipError(_("This reminder is not waiting for a decision."))
     interview.refresh_from_db()

@@ -18,7 +18,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases.allocation import running_measures
-from cases.forms import apply_domain_error
 from cases.models import Case
 from cases.policy import case_for, own_cases, stated_reason
 from interviews import selectors, services
@@ -38,6 +37,7 @@ from interviews.policy import oversees_agendas, schedulable_cases
 from interviews.reminders import STALE_CLAIM
 from spip import policy
 from spip.exceptions import SpipError
+from spip.forms import submit_form
 from spip.models import AccessLog, Role
 from spip.pdf import pdf_response, render_pdf
 from spip.services import access_log_record
@@ -51,11 +51,14 @@ def _interview_for(request: HttpRequest, interview_id: int, action: str) -> Inte
     policy.require(request.user, "case.list")
     interview = get_object_or_404(
         Interview.objects.select_related(
-            "adviser", "case__person", "case__branch__department", "case__adviser",
+            "adviser",
+            "case__person",
+            "case__branch__department",
+            "case__adviser",
             "case__intensity",
         ),
         pk=interview_id,
-    )  # fmt: skip
+    )
     policy.require(request.user, action, interview)
     return interview
 
@@ -137,15 +140,21 @@ def outcomes(request: HttpRequest) -> HttpResponse:
 def _schedule_page(
     request: HttpRequest, form: Any, *, case: Case | None, title: str, action: Any
 ) -> HttpResponse:
-    if request.method == "POST" and form.is_valid():
+    def schedule(data: dict[str, Any]) -> Interview:
         try:
-            interview = action(form.cleaned_data)
+            return action(data)
         except SpipError as error:
             if error.field == "start":  # the form asks for the time on its own
                 error.field = "at"
-            apply_domain_error(form, error)
-        else:
-            return redirect("interviews:detail", interview_id=interview.pk)
+            raise
+
+    done = submit_form(
+        form,
+        service=schedule,
+        then=lambda interview: redirect("interviews:detail", interview_id=interview.pk),
+    )
+    if done is not None:
+        return done
     return render(request, "interviews/schedule.html", {"form": form, "case": case, "title": title})
 
 
@@ -160,11 +169,14 @@ def schedule_for_case(request: HttpRequest, case_id: int) -> HttpResponse:
         initial={"adviser": case.adviser_id, "day": suggested, "place": case.branch.name},
     )
     return _schedule_page(
-        request, form, case=case, title=_("Plan an interview"),
+        request,
+        form,
+        case=case,
+        title=_("Plan an interview"),
         action=lambda data: services.interview_schedule(
             acting_user=request.user, case=case, **form.service_arguments()
         ),
-    )  # fmt: skip
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -183,8 +195,7 @@ def schedule_from_agenda(request: HttpRequest) -> HttpResponse:
     agenda_form = AgendaForm(request.GET)
     if agenda_form.is_valid() and agenda_form.cleaned_data.get("day"):
         initial["day"] = agenda_form.cleaned_data["day"]
-    form = AgendaScheduleForm(request.POST or None, advisers=advisers, cases=cases,
-                              initial=initial)  # fmt: skip
+    form = AgendaScheduleForm(request.POST or None, advisers=advisers, cases=cases, initial=initial)
 
     def action(data: dict[str, Any]) -> Interview:
         return services.interview_schedule(
@@ -202,32 +213,43 @@ def reschedule(request: HttpRequest, interview_id: int) -> HttpResponse:
     form = RescheduleForm(
         request.POST or None,
         advisers=_advisers_for_case(case) or [interview.adviser],
-        initial={"adviser": interview.adviser_id, "day": start.date(), "at": start.time(),
-                 "duration": interview.duration, "kind": interview.kind,
-                 "place": interview.place, "version": interview.version},
-    )  # fmt: skip
+        initial={
+            "adviser": interview.adviser_id,
+            "day": start.date(),
+            "at": start.time(),
+            "duration": interview.duration,
+            "kind": interview.kind,
+            "place": interview.place,
+            "version": interview.version,
+        },
+    )
     return _schedule_page(
-        request, form, case=case, title=_("Move the interview"),
+        request,
+        form,
+        case=case,
+        title=_("Move the interview"),
         action=lambda data: services.interview_reschedule(
-            acting_user=request.user, interview=interview, version=data["version"],
+            acting_user=request.user,
+            interview=interview,
+            version=data["version"],
             **form.service_arguments(),
         ),
-    )  # fmt: skip
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def cancel(request: HttpRequest, interview_id: int) -> HttpResponse:
     interview = _interview_for(request, interview_id, "interview.schedule")
     form = VersionForm(request.POST or None, initial={"version": interview.version})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.interview_cancel(
-                acting_user=request.user, interview=interview, version=form.cleaned_data["version"]
-            )
-        except SpipError as error:
-            apply_domain_error(form, error)
-        else:
-            return redirect("interviews:detail", interview_id=interview.pk)
+    done = submit_form(
+        form,
+        service=lambda data: services.interview_cancel(
+            acting_user=request.user, interview=interview, version=data["version"]
+        ),
+        then=lambda cancelled: redirect("interviews:detail", interview_id=cancelled.pk),
+    )
+    if done is not None:
+        return done
     return render(
         request,
         "interviews/cancel.html",
@@ -251,10 +273,11 @@ def detail(request: HttpRequest, interview_id: int) -> HttpResponse:
     if outside_caseload and not shows_notes:
         return redirect("cases:detail", case_id=case.pk)
     access_log_record(
-        acting_user=request.user, action=AccessLog.Action.VIEW,
+        acting_user=request.user,
+        action=AccessLog.Action.VIEW,
         obj=interview if shows_notes else case,
         reason=stated_reason(case) if outside_caseload else "",
-    )  # fmt: skip
+    )
     may = policy.can_map(request.user, interview, "interview.outcome", "interview.schedule")
     context: dict[str, Any] = {
         "interview": interview,
@@ -278,18 +301,23 @@ def _outcome_context(interview: Interview, case: Case, form: Any = None) -> dict
     obligations = services.proof_obligations(case, today=day)
     form = form or OutcomeForm(
         obligations=obligations,
-        initial={"status": interview.status if interview.status in Interview.OUTCOMES else "",
-                 "outcome": interview.outcome, "notes": interview.notes,
-                 "version": interview.version},
-    )  # fmt: skip
+        initial={
+            "status": interview.status if interview.status in Interview.OUTCOMES else "",
+            "outcome": interview.outcome,
+            "notes": interview.notes,
+            "version": interview.version,
+        },
+    )
     context: dict[str, Any] = {"outcome_form": form, "interview": interview, "case": case}
     if services.missed_without_excuse(interview):
         measures = case.measures.filter(running_measures(today)).order_by("start_date")
         context["incident_form"] = IncidentForm(
             measures=measures,
-            initial={"description": _("Convocation of %(slot)s not answered, without excuse.")
-                     % {"slot": services._slot(interview.start)}},
-        )  # fmt: skip
+            initial={
+                "description": _("Convocation of %(slot)s not answered, without excuse.")
+                % {"slot": services._slot(interview.start)}
+            },
+        )
     return context
 
 
@@ -304,23 +332,29 @@ def outcome(request: HttpRequest, interview_id: int) -> HttpResponse:
     today = timezone.localdate()
     day = min(timezone.localtime(interview.start).date(), today)
     form = OutcomeForm(request.POST, obligations=services.proof_obligations(case, today=day))
-    recorded: list[Any] = []
-    if form.is_valid():
-        try:
-            interview, recorded = services.interview_outcome_record(
-                acting_user=request.user, interview=interview,
-                version=form.cleaned_data["version"], status=form.cleaned_data["status"],
-                outcome=form.cleaned_data["outcome"], notes=form.cleaned_data["notes"],
-                proofs=form.proofs(),
-            )  # fmt: skip
-        except SpipError as error:
-            apply_domain_error(form, error)
-        else:
-            if not request.htmx:
-                return redirect("interviews:detail", interview_id=interview.pk)
-            context = _outcome_context(interview, case)
-            context |= {"saved": True, "recorded": recorded}
-            return render(request, "interviews/_outcome.html", context)
+
+    def logged(result: tuple[Interview, list[Any]]) -> HttpResponse:
+        saved, recorded = result
+        if not request.htmx:
+            return redirect("interviews:detail", interview_id=saved.pk)
+        context = _outcome_context(saved, case) | {"saved": True, "recorded": recorded}
+        return render(request, "interviews/_outcome.html", context)
+
+    done = submit_form(
+        form,
+        service=lambda data: services.interview_outcome_record(
+            acting_user=request.user,
+            interview=interview,
+            version=data["version"],
+            status=data["status"],
+            outcome=data["outcome"],
+            notes=data["notes"],
+            proofs=form.proofs(),
+        ),
+        then=logged,
+    )
+    if done is not None:
+        return done
     return render(request, "interviews/_outcome.html", _outcome_context(interview, case, form))
 
 
@@ -331,19 +365,23 @@ def incident(request: HttpRequest, interview_id: int) -> HttpResponse:
     case = interview.case
     measures = case.measures.filter(running_measures(timezone.localdate())).order_by("start_date")
     form = IncidentForm(request.POST, measures=measures)
-    if form.is_valid():
-        try:
-            services.interview_incident_record(
-                acting_user=request.user, interview=interview, **form.cleaned_data
-            )
-        except SpipError as error:
-            apply_domain_error(form, error)
-        else:
-            if request.htmx:
-                interview.refresh_from_db()
-                context = _outcome_context(interview, case) | {"incident_saved": True}
-                return render(request, "interviews/_outcome.html", context)
-            return redirect("interviews:detail", interview_id=interview.pk)
+
+    def recorded(_incident: Any) -> HttpResponse:
+        if request.htmx:
+            interview.refresh_from_db()
+            context = _outcome_context(interview, case) | {"incident_saved": True}
+            return render(request, "interviews/_outcome.html", context)
+        return redirect("interviews:detail", interview_id=interview.pk)
+
+    done = submit_form(
+        form,
+        service=lambda data: services.interview_incident_record(
+            acting_user=request.user, interview=interview, **data
+        ),
+        then=recorded,
+    )
+    if done is not None:
+        return done
     context = _outcome_context(interview, case) | {"incident_form": form}
     return render(request, "interviews/_outcome.html", context)
 
@@ -383,12 +421,11 @@ def convocation_sent(request: HttpRequest, interview_id: int) -> HttpResponse:
     interview = _interview_for(request, interview_id, "interview.schedule")
     form = ConvocationSentForm(request.POST)
     if form.is_valid():
-        try:
+        # No longer planned (cancelled or held meanwhile): the page shows the current state.
+        with contextlib.suppress(SpipError):
             services.interview_convocation_sent(
                 acting_user=request.user, interview=interview, channel=form.cleaned_data["channel"]
             )
-        except SpipError as error:
-            apply_domain_error(form, error)
     return redirect("interviews:detail", interview_id=interview.pk)
 
 

@@ -1,4 +1,4 @@
-"""Report deadlines (CPP D575), registered with the engine (`cases.deadlines`); the dates are
+"""Report deadlines (CPP D575), registered with the engine (`deadlines.engine`); the dates are
 those of `reporting.rules`, written here as SQL.
 
 | rule                  | due                                           | appears          |
@@ -19,8 +19,8 @@ from typing import Any
 
 from django.urls import reverse
 
-from cases.deadline_rules import OPEN_CASE, RUNNING, measure_label
-from cases.deadlines import Rule, register
+from deadlines.case_rules import OPEN_CASE, RUNNING, measure_label
+from deadlines.engine import Rule, register
 from reporting.models import Kind
 from reporting.rules import ANNUAL_ABOVE_MONTHS, END_OF_MEASURE_MONTHS_BEFORE, EVALUATION_MONTHS
 from reporting.selectors import DUE_HORIZON_DAYS, OVERDUE_SHOWN_DAYS

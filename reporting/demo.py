@@ -40,8 +40,9 @@ KINDS = [Kind.EVALUATION, Kind.END_OF_MEASURE, Kind.SITUATION, Kind.ANNUAL, Kind
 PROPOSALS = [Proposal.NOTHING, Proposal.REMINDER, Proposal.EARLY_END, Proposal.MODIFICATION]
 
 
-def seed_reports(*, department: Any, branches: dict[str, Any], stdout: Any = None,
-                 **_: Any) -> None:  # fmt: skip
+def seed_reports(
+    *, department: Any, branches: dict[str, Any], stdout: Any = None, **_: Any
+) -> None:
     if Report.objects.filter(case__branch__department=department).exists():
         return
     branch = branches["Montluçon"]
@@ -79,8 +80,16 @@ def _running(today: Any) -> Any:
 
 
 @transaction.atomic
-def _seed_one(adviser: User, director: User, clerk: User | None, case: Case, measure: Any,
-              state: str, n: int, today: Any) -> None:  # fmt: skip
+def _seed_one(
+    adviser: User,
+    director: User,
+    clerk: User | None,
+    case: Case,
+    measure: Any,
+    state: str,
+    n: int,
+    today: Any,
+) -> None:
     kind = Kind.END_OF_MEASURE if state == "draft" and n == 0 else KINDS[n % len(KINDS)]
     report = services.report_create(
         acting_user=adviser, case=case, measure=measure, kind=kind, today=today
@@ -88,30 +97,48 @@ def _seed_one(adviser: User, director: User, clerk: User | None, case: Case, mea
     if state == "draft":
         return
     report = services.report_save(
-        acting_user=adviser, report=report, version=report.version,
-        changes={"judge": JUDGE, "analysis": ANALYSES[n % len(ANALYSES)],
-                 "proposal": PROPOSALS[n % len(PROPOSALS)], "court": report.court,
-                 **{name: getattr(report, name) for name in (
-                     "penal_situation", "offence_relation", "personal_situation",
-                     "health_followup", "proposal_details")}},
-    )  # fmt: skip
+        acting_user=adviser,
+        report=report,
+        version=report.version,
+        changes={
+            "judge": JUDGE,
+            "analysis": ANALYSES[n % len(ANALYSES)],
+            "proposal": PROPOSALS[n % len(PROPOSALS)],
+            "court": report.court,
+            **{
+                name: getattr(report, name)
+                for name in (
+                    "penal_situation",
+                    "offence_relation",
+                    "personal_situation",
+                    "health_followup",
+                    "proposal_details",
+                )
+            },
+        },
+    )
     report = services.report_submit(acting_user=adviser, report=report, version=report.version)
     if state == "submitted":
         return
     if state == "returned":
         services.report_return(
-            acting_user=director, report=report, version=report.version,
+            acting_user=director,
+            report=report,
+            version=report.version,
             comment="Merci de préciser l’analyse de l’évolution depuis le dernier rapport "
             "et de motiver la proposition.",
-        )  # fmt: skip
+        )
         return
     if state == "failed":
         # Validated, then a render that failed every automatic attempt: it waits for someone
         # to press "retry" (no task is queued for it).
         Report.objects.filter(pk=report.pk).update(
-            status=Report.Status.FAILED, validator=director, validated_at=timezone.now(),
-            issue_attempts=services.AUTOMATIC_ATTEMPTS, issue_error="OSError",
-        )  # fmt: skip
+            status=Report.Status.FAILED,
+            validator=director,
+            validated_at=timezone.now(),
+            issue_attempts=services.AUTOMATIC_ATTEMPTS,
+            issue_error="OSError",
+        )
         return
     report = services.report_validate(acting_user=director, report=report, version=report.version)
     if not services.report_issue(report_id=report.pk):

@@ -38,7 +38,7 @@ def case_section(case: Case, user: User, access: Access, today: date) -> Section
             "reports": reports,
             "kinds": Kind.choices,
             "can_draft": not case.closed_on,
-        },  # fmt: skip
+        },
         timeline=timeline,
     )
 

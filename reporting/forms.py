@@ -75,9 +75,16 @@ class ReportDraftForm(DsfrBaseForm):
     version = forms.IntegerField(widget=forms.HiddenInput)  # id_version: the autosave updates it
 
     FIELDS = (
-        "court", "judge", "penal_situation", "offence_relation", "personal_situation",
-        "health_followup", "analysis", "proposal", "proposal_details",
-    )  # fmt: skip
+        "court",
+        "judge",
+        "penal_situation",
+        "offence_relation",
+        "personal_situation",
+        "health_followup",
+        "analysis",
+        "proposal",
+        "proposal_details",
+    )
 
     def __init__(self, *args: Any, report: Report, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -15,7 +15,8 @@ from django.db.models import Q
 from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Case, Measure, tracked
+from cases.models import Case, Measure
+from spip.history import tracked
 from spip.models import Court
 
 
@@ -50,9 +51,15 @@ def report_file_name(instance: Report, filename: str) -> str:
 
 # Written by every autosave: kept out of the change history (see `Report`).
 NOT_IN_HISTORY = [
-    "penal_situation", "offence_relation", "personal_situation", "health_followup",
-    "analysis", "proposal_details", "version", "saved_at",
-]  # fmt: skip
+    "penal_situation",
+    "offence_relation",
+    "personal_situation",
+    "health_followup",
+    "analysis",
+    "proposal_details",
+    "version",
+    "saved_at",
+]
 
 
 @tracked(exclude=NOT_IN_HISTORY)
@@ -170,9 +177,12 @@ class Report(models.Model):
         return f"{self.get_kind_display()} — {self.case.number}"
 
     SECTIONS = (
-        "penal_situation", "offence_relation", "personal_situation", "health_followup",
+        "penal_situation",
+        "offence_relation",
+        "personal_situation",
+        "health_followup",
         "analysis",
-    )  # fmt: skip
+    )
 
     @property
     def sections(self) -> list[tuple[str, str]]:

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from cases.models import Case
 from cases.policy import own_cases
@@ -113,7 +113,7 @@ def visible_reports(user: User) -> QuerySet[Report]:
     """The reports that may appear in the user's lists: those of their caseload (advisers,
     directors), the issued ones addressed to their court (clerks)."""
     if user.role == Role.CLERK:
-        return Report.objects.filter(status=Report.Status.ISSUED, court_id=user.court_id)
+        return Report.objects.filter(Q(court_id=user.court_id), status=Report.Status.ISSUED)
     if user.role in _WRITERS:
         return Report.objects.filter(case__in=own_cases(user).values("pk"))
     return Report.objects.none()

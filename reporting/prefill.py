@@ -112,15 +112,17 @@ def _workshops_paragraph(enrollments: list[Enrollment]) -> str:
         if enrollment.status in (Enrollment.Status.PROPOSED, Enrollment.Status.WAITLISTED):
             continue
         lines.append(
-            _("Workshop “%(title)s”: %(attended)s session(s) attended, %(absent)s "
-              "absence(s) (%(status)s).")
+            _(
+                "Workshop “%(title)s”: %(attended)s session(s) attended, %(absent)s "
+                "absence(s) (%(status)s)."
+            )
             % {
                 "title": enrollment.workshop.title,
                 "attended": enrollment.attended,
                 "absent": len(enrollment.absences),
                 "status": enrollment.get_status_display(),
             }
-        )  # fmt: skip
+        )
     return "\n".join(lines)
 
 
@@ -145,11 +147,17 @@ def _prefill(case: Case, measure: Measure, kind: str, today: date) -> dict[str, 
     if work is not None:
         paragraphs.append("")
         paragraphs.append(
-            _("Community work: %(ordered)s hours ordered, %(done)s done, %(left)s "
-              "remaining; to be done by %(deadline)s.")
-            % {"ordered": _hours(work.ordered), "done": _hours(work.done),
-               "left": _hours(work.remaining), "deadline": _day(work.deadline)}
-        )  # fmt: skip
+            _(
+                "Community work: %(ordered)s hours ordered, %(done)s done, %(left)s "
+                "remaining; to be done by %(deadline)s."
+            )
+            % {
+                "ordered": _hours(work.ordered),
+                "done": _hours(work.done),
+                "left": _hours(work.remaining),
+                "deadline": _day(work.deadline),
+            }
+        )
     paragraphs.append("")
     paragraphs.append(_interviews_paragraph(case_interviews(case.pk), today))
     incidents = sorted(
@@ -183,9 +191,9 @@ def _prefill(case: Case, measure: Measure, kind: str, today: date) -> dict[str, 
         health = assessment.health_followup.strip()
         offence = assessment.relation_to_offence.strip()
         if personal:
-            personal.insert(0, _("From the assessment of %(day)s:") % {
-                "day": _day(assessment.assessed_on)
-            })  # fmt: skip
+            personal.insert(
+                0, _("From the assessment of %(day)s:") % {"day": _day(assessment.assessed_on)}
+            )
     return {
         "penal_situation": "\n".join(paragraphs).strip(),
         "offence_relation": offence,

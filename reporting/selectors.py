@@ -114,7 +114,7 @@ def reports_due(user: User, today: date) -> list[DueReport]:
                 measure=OuterRef("pk"),
                 created_at__date__gte=today - timedelta(days=300),
             ),
-        )  # fmt: skip
+        )
         .order_by("case_id", "start_date", "id")
     )
     due: list[DueReport] = []
@@ -136,21 +136,35 @@ def reports_due(user: User, today: date) -> list[DueReport]:
     # An incident answered by "report to the judge" calls for an incident report at once.
     incidents = (
         Incident.objects.filter(
-            response=Incident.Response.REPORT, occurred_on__range=(oldest, today),
+            response=Incident.Response.REPORT,
+            occurred_on__range=(oldest, today),
             measure__case__in=own_cases(user, today=today)
-            .filter(closed_on__isnull=True).values("pk"),
+            .filter(closed_on__isnull=True)
+            .values("pk"),
         )
-        .annotate(reported=Exists(Report.objects.filter(
-            measure=OuterRef("measure_id"), kind=Kind.INCIDENT,
-            created_at__date__gte=OuterRef("occurred_on"),
-        )))
+        .annotate(
+            reported=Exists(
+                Report.objects.filter(
+                    measure=OuterRef("measure_id"),
+                    kind=Kind.INCIDENT,
+                    created_at__date__gte=OuterRef("occurred_on"),
+                )
+            )
+        )
         .filter(reported=False)
         .select_related("measure__case__person")
-    )  # fmt: skip
+    )
     for incident in incidents:
-        measure = incident.measure
-        due.append(DueReport(measure.case, measure, Kind.INCIDENT, incident.occurred_on,
-                             incident.occurred_on < today))  # fmt: skip
+        reported_on = incident.measure
+        due.append(
+            DueReport(
+                reported_on.case,
+                reported_on,
+                Kind.INCIDENT,
+                incident.occurred_on,
+                incident.occurred_on < today,
+            )
+        )
     return sorted(due, key=lambda entry: (entry.due_date, entry.case.number))
 
 
@@ -163,7 +177,7 @@ def validation_queue(user: User) -> list[Report]:
         _listed(
             policy.visible(user, Report).filter(
                 status__in=[Report.Status.SUBMITTED, Report.Status.VALIDATED, Report.Status.FAILED]
-            )  # fmt: skip
+            )
         ).order_by("status", "submitted_at", "id")
     )
 

@@ -32,25 +32,37 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cases import deadlines
+from cases.extensions import case_changed
 from cases.models import Case, Measure
-from cases.services import DomainErrors
 from reporting import prefill, rules
 from reporting.models import Kind, Report
 from spip import policy
-from spip.exceptions import ConcurrentEdit, SpipError
+from spip.exceptions import DomainErrors, SpipError
 from spip.models import AccessLog, Role, User
 from spip.pdf import html_to_pdf, render_html
 from spip.queueing import queue_on_commit
 from spip.services import access_log_record, notification_send
+from spip.versioning import (
+    changed_fields,
+    check_version,
+    lock_row,
+    save_new_version,
+)
 
 logger = logging.getLogger(__name__)
 
 # Fields the adviser edits while drafting (the autosave sends all of them).
 DRAFT_FIELDS = (
-    "court", "judge", "penal_situation", "offence_relation", "personal_situation",
-    "health_followup", "analysis", "proposal", "proposal_details",
-)  # fmt: skip
+    "court",
+    "judge",
+    "penal_situation",
+    "offence_relation",
+    "personal_situation",
+    "health_followup",
+    "analysis",
+    "proposal",
+    "proposal_details",
+)
 # What a report must say before it goes to the director.
 REQUIRED_ON_SUBMIT = ("judge", "penal_situation", "analysis", "proposal")
 # The beat task retries a failed issue this many times; then a person must press "retry".
@@ -70,13 +82,9 @@ def allowed_courts(report: Report) -> list[int]:
     return sorted({report.case.branch.court_id, report.measure.court_id})
 
 
-def _locked(report: Report) -> Report:
-    return Report.objects.select_for_update(of=("self",)).get(pk=report.pk)
-
-
-def _check_version(report: Report, version: int) -> None:
-    if report.version != version:
-        raise ConcurrentEdit([(_("status"), report.get_status_display())], report.version)
+def _changed(report: Report, name: str) -> str:
+    """What a concurrent edit names in a report: that a section changed, not its text."""
+    return _("changed")
 
 
 def _link(report: Report) -> str:
@@ -135,21 +143,15 @@ def report_save(
         raise ValueError(f"not a draft field: {sorted(unknown)}")
     court = changes.get("court")
     if court is not None and getattr(court, "pk", court) not in allowed_courts(report):
-        raise SpipError(_("Choose the court following the person or the sentencing court."),
-                        field="court")  # fmt: skip
-    current = _locked(report)
-    _refuse_unless_draft(current)
-    if current.version != version:
-        differing = [
-            (str(Report._meta.get_field(name).verbose_name).capitalize(), _("changed"))
-            for name, value in changes.items()
-            if getattr(current, name) != value
-        ]
-        if not differing:  # what is saved already is what was sent (e.g. a late autosave)
-            return current
-        raise ConcurrentEdit(differing, current.version)
-    Report.objects.filter(pk=report.pk).update(**changes, version=F("version") + 1, saved_at=Now())
-    report.refresh_from_db()
+        raise SpipError(
+            _("Choose the court following the person or the sentencing court."), field="court"
+        )
+    lock_row(report)
+    _refuse_unless_draft(report)
+    if report.version != version and not changed_fields(report, typed=changes):
+        return report  # what is saved already is what was sent (e.g. a late autosave)
+    check_version(report, version=version, typed=changes, shown=_changed)
+    save_new_version(report, changes={**changes, "saved_at": Now()})
     access_log_record(acting_user=acting_user, action=AccessLog.Action.CHANGE, obj=report)
     return report
 
@@ -159,13 +161,17 @@ def report_discard(*, acting_user: User, report: Report, version: int) -> None:
     """Delete a draft that was never submitted (a report started by mistake, or twice).
     Once submitted, a report stays: returned, it is corrected; issued, it is kept."""
     policy.check(acting_user, "report.draft", report)
-    current = _locked(report)
-    if current.status != Report.Status.DRAFT or current.submitted_at is not None:
+    lock_row(report)
+    if report.status != Report.Status.DRAFT or report.submitted_at is not None:
         raise SpipError(_("Only a draft that was never submitted can be deleted."))
-    _check_version(current, version)
-    access_log_record(acting_user=acting_user, action=AccessLog.Action.CHANGE, obj=current,
-                      reason=_("draft deleted"))  # fmt: skip
-    current.delete()
+    check_version(report, version=version, named=["status"])
+    access_log_record(
+        acting_user=acting_user,
+        action=AccessLog.Action.CHANGE,
+        obj=report,
+        reason=_("draft deleted"),
+    )
+    report.delete()
 
 
 def report_preview(
@@ -187,20 +193,17 @@ def report_preview(
 def report_submit(*, acting_user: User, report: Report, version: int) -> Report:
     """Send the draft to the branch's directors for validation."""
     policy.check(acting_user, "report.draft", report)
-    current = _locked(report)
-    _refuse_unless_draft(current)
-    _check_version(current, version)
+    lock_row(report)
+    _refuse_unless_draft(report)
+    check_version(report, version=version, named=["status"])
     missing = [
         SpipError(_("Fill in this section before submitting the report."), field=name)
         for name in REQUIRED_ON_SUBMIT
-        if not str(getattr(current, name)).strip()
+        if not str(getattr(report, name)).strip()
     ]
     if missing:
         raise DomainErrors(missing)
-    Report.objects.filter(pk=report.pk).update(
-        status=Report.Status.SUBMITTED, submitted_at=Now(), version=F("version") + 1
-    )
-    report.refresh_from_db()
+    save_new_version(report, changes={"status": Report.Status.SUBMITTED, "submitted_at": Now()})
     access_log_record(acting_user=acting_user, action=AccessLog.Action.CHANGE, obj=report)
     message = _("A report is waiting for your validation (case %(number)s).") % {
         "number": report.case.number
@@ -213,19 +216,26 @@ def report_submit(*, acting_user: User, report: Report, version: int) -> Report:
 
 
 def _director_decision(
-    acting_user: User, report: Report, version: int, *, refused: str, changes: dict[str, Any],
+    acting_user: User,
+    report: Report,
+    version: int,
+    *,
+    refused: str,
+    changes: dict[str, Any],
     message: str,
-) -> Report:  # fmt: skip
+) -> Report:
     """Apply a director's decision on a submitted report and tell its author."""
-    current = _locked(report)
-    if current.status != Report.Status.SUBMITTED:
+    lock_row(report)
+    if report.status != Report.Status.SUBMITTED:
         raise SpipError(refused)
-    _check_version(current, version)
-    Report.objects.filter(pk=report.pk).update(**changes, version=F("version") + 1)
-    report.refresh_from_db()
+    check_version(report, version=version, named=["status"])
+    save_new_version(report, changes=changes)
     access_log_record(acting_user=acting_user, action=AccessLog.Action.CHANGE, obj=report)
-    notification_send(recipient=report.author, message=message % {"number": report.case.number},
-                      link=_link(report))  # fmt: skip
+    notification_send(
+        recipient=report.author,
+        message=message % {"number": report.case.number},
+        link=_link(report),
+    )
     return report
 
 
@@ -237,11 +247,13 @@ def report_return(*, acting_user: User, report: Report, version: int, comment: s
     if not comment:
         raise SpipError(_("Say what the author should change."), field="comment")
     return _director_decision(
-        acting_user, report, version,
+        acting_user,
+        report,
+        version,
         refused=_("Only a submitted report can be returned."),
         changes={"status": Report.Status.DRAFT, "return_comment": comment, "returned_at": Now()},
         message=_("Your report on case %(number)s was returned with a comment."),
-    )  # fmt: skip
+    )
 
 
 @transaction.atomic
@@ -251,14 +263,19 @@ def report_validate(*, acting_user: User, report: Report, version: int) -> Repor
     if report.author_id == acting_user.pk:
         raise SpipError(_("A report cannot be countersigned by its author."))
     report = _director_decision(
-        acting_user, report, version,
+        acting_user,
+        report,
+        version,
         refused=_("Only a submitted report can be validated."),
-        changes={"status": Report.Status.VALIDATED, "validator": acting_user,
-                 "validated_at": timezone.now()},
+        changes={
+            "status": Report.Status.VALIDATED,
+            "validator": acting_user,
+            "validated_at": timezone.now(),
+        },
         message=_("Your report on case %(number)s was validated; it is being issued."),
-    )  # fmt: skip
+    )
     queue_on_commit("reporting.issue_report", report.pk)
-    deadlines.case_changed(report.case_id)
+    case_changed.send(report.case_id)
     return report
 
 
@@ -336,9 +353,13 @@ def _issue(report_id: int, written: list[str]) -> bool:
             )
             written.append(name)
             Report.objects.filter(pk=report.pk).update(
-                status=Report.Status.ISSUED, pdf=name, sha256=digest, issued_at=timezone.now(),
-                issue_attempts=F("issue_attempts") + 1, issue_error="",
-            )  # fmt: skip
+                status=Report.Status.ISSUED,
+                pdf=name,
+                sha256=digest,
+                issued_at=timezone.now(),
+                issue_attempts=F("issue_attempts") + 1,
+                issue_error="",
+            )
     except Exception as error:  # noqa: BLE001 — storage full, permissions...
         for name in written:
             default_storage.delete(name)
@@ -346,16 +367,17 @@ def _issue(report_id: int, written: list[str]) -> bool:
         _issue_failed(report, error)
         return False
     transaction.on_commit(lambda: _tell_issued(report.pk))
-    deadlines.case_changed(report.case_id)
+    case_changed.send(report.case_id)
     return True
 
 
 def _issue_failed(report: Report, error: Exception) -> None:
     first = report.status != Report.Status.FAILED
     Report.objects.filter(pk=report.pk).update(
-        status=Report.Status.FAILED, issue_attempts=F("issue_attempts") + 1,
+        status=Report.Status.FAILED,
+        issue_attempts=F("issue_attempts") + 1,
         issue_error=type(error).__name__[:200],
-    )  # fmt: skip
+    )
     logger.warning("report %s: issuing failed (%s)", report.pk, type(error).__name__)
     if first:
         _tell_issue_failed(report)
@@ -365,8 +387,9 @@ def _tell_issue_failed(report: Report) -> None:
     message = _("The report on case %(number)s could not be issued; it will be retried.") % {
         "number": report.case.number
     }
-    for user in {report.author, report.validator} - {None}:
-        notification_send(recipient=user, message=message, link=_link(report))
+    for user in {report.author, report.validator}:
+        if user is not None:
+            notification_send(recipient=user, message=message, link=_link(report))
 
 
 def _tell_issued(report_id: int) -> None:

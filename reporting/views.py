@@ -22,7 +22,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases.forms import apply_domain_error
 from cases.models import Case
 from cases.policy import case_for
 from reporting import selectors, services
@@ -36,6 +35,7 @@ from reporting.forms import (
 from reporting.models import Report
 from spip import policy
 from spip.exceptions import SpipError
+from spip.forms import apply_domain_error, submit_form
 from spip.models import AccessLog
 from spip.pdf import pdf_response
 from spip.services import access_log_record
@@ -51,12 +51,18 @@ def _report_for(request: HttpRequest, report_id: int, action: str) -> tuple[Repo
     (secretaries and colleagues; directors for the drafting actions, and so on)."""
     report = (
         Report.objects.select_related(
-            "case__person", "case__branch__department", "case__adviser", "case__intensity",
-            "measure__court", "court", "author", "validator",
+            "case__person",
+            "case__branch__department",
+            "case__adviser",
+            "case__intensity",
+            "measure__court",
+            "court",
+            "author",
+            "validator",
         )
         .filter(pk=report_id)
         .first()
-    )  # fmt: skip
+    )
     if report is None:
         raise Http404
     policy.require(request.user, action, report)
@@ -115,18 +121,18 @@ def clerk_inbox(request: HttpRequest) -> HttpResponse:
 def report_new(request: HttpRequest, case_id: int) -> HttpResponse:
     case = case_for(request.user, case_id, "report.draft")
     measures = case.measures.order_by("-start_date", "-id")
-    form = ReportCreateForm(request.POST or None, measures=measures,
-                            initial={"kind": request.GET.get("kind", "")})  # fmt: skip
-    if request.method == "POST" and form.is_valid():
-        try:
-            report = services.report_create(
-                acting_user=request.user, case=case, measure=form.cleaned_data["measure"],
-                kind=form.cleaned_data["kind"],
-            )  # fmt: skip
-        except SpipError as error:
-            apply_domain_error(form, error)
-        else:
-            return redirect("reporting:detail", report_id=report.pk)
+    form = ReportCreateForm(
+        request.POST or None, measures=measures, initial={"kind": request.GET.get("kind", "")}
+    )
+    done = submit_form(
+        form,
+        service=lambda data: services.report_create(
+            acting_user=request.user, case=case, measure=data["measure"], kind=data["kind"]
+        ),
+        then=lambda report: redirect("reporting:detail", report_id=report.pk),
+    )
+    if done is not None:
+        return done
     context = {"form": form, "case": case, "has_measures": measures.exists()}
     return render(request, "reporting/new.html", context)
 
@@ -140,11 +146,12 @@ def _detail_context(report: Report, case: Case, request: HttpRequest, **extra: A
         "person": case.person,
         "editing": drafts,
         "can_validate": report.status == Report.Status.SUBMITTED
-        and report.author_id != user.pk and policy.can(user, "report.validate", report),
+        and report.author_id != user.pk
+        and policy.can(user, "report.validate", report),
         "can_retry": report.status == Report.Status.FAILED,
         "can_discard": drafts and report.submitted_at is None,
         "history": list(report.history.order_by("-pgh_created_at")[:20]),
-    }  # fmt: skip
+    }
     if context["editing"] and "form" not in extra:
         context["form"] = ReportDraftForm.for_report(report)
     if context["can_validate"] and "return_form" not in extra:
@@ -183,9 +190,11 @@ def autosave(request: HttpRequest, report_id: int) -> HttpResponse:
     else:
         try:
             report = services.report_save(
-                acting_user=request.user, report=report,
-                version=form.cleaned_data["version"], changes=form.changes(),
-            )  # fmt: skip
+                acting_user=request.user,
+                report=report,
+                version=form.cleaned_data["version"],
+                changes=form.changes(),
+            )
         except SpipError as refused:  # someone else saved, or no longer a draft
             status, error = 409, str(refused.message)
     return render(
@@ -229,15 +238,18 @@ def _save_from_form(
     """Save the editing form posted with a button: (the saved report, None), or (None, the
     page with its errors) when it cannot be saved — nothing typed is lost."""
     form = ReportDraftForm(request.POST, report=report)
-    if form.is_valid():
-        try:
-            saved = services.report_save(
-                acting_user=request.user, report=report,
-                version=form.cleaned_data["version"], changes=form.changes(),
-            )  # fmt: skip
-            return saved, None
-        except SpipError as error:
-            apply_domain_error(form, error)
+    saved = submit_form(
+        form,
+        service=lambda data: services.report_save(
+            acting_user=request.user,
+            report=report,
+            version=data["version"],
+            changes=form.changes(),
+        ),
+        then=lambda saved: saved,
+    )
+    if saved is not None:
+        return saved, None
     context = _detail_context(report, case, request, form=form)
     return None, render(request, "reporting/detail.html", context, status=409)
 
@@ -257,8 +269,9 @@ def submit(request: HttpRequest, report_id: int) -> HttpResponse:
         form = ReportDraftForm(data, report=saved)
         form.is_valid()
         apply_domain_error(form, error)
-        return render(request, "reporting/detail.html",
-                      _detail_context(saved, case, request, form=form))  # fmt: skip
+        return render(
+            request, "reporting/detail.html", _detail_context(saved, case, request, form=form)
+        )
     messages.success(request, _("The report was sent to the director for validation."))
     return redirect("reporting:detail", report_id=report.pk)
 
@@ -310,9 +323,11 @@ def return_to_author(request: HttpRequest, report_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.report_return(
-                acting_user=request.user, report=report,
-                version=form.cleaned_data["version"], comment=form.cleaned_data["comment"],
-            )  # fmt: skip
+                acting_user=request.user,
+                report=report,
+                version=form.cleaned_data["version"],
+                comment=form.cleaned_data["comment"],
+            )
         except SpipError as error:
             if error.field != "comment":  # decided meanwhile: the page shows the state
                 messages.error(request, str(error.message))

@@ -25,7 +25,8 @@ app.conf.beat_schedule = {
         "task": "cases.tasks.refresh_measure_statuses",
         "schedule": crontab(hour=0, minute=20),
     },
-    # After the measure statuses, so that measures ended overnight close their alerts.
+    # After the measure statuses, so that measures ended overnight close their alerts. The
+    # deadline tasks live in `deadlines.tasks` under the names they had in `cases` (see there).
     "sweep-deadlines": {
         "task": "cases.sweep_deadlines",
         "schedule": crontab(hour=1, minute=0),

@@ -1,8 +1,9 @@
 """Reading settings from the environment, failing loudly on a missing or malformed value.
 
 Values come from, in order: the process environment, the project's `.env` file (written by
-the operator, never committed), then `.data/runtime.env` (written by `python -m spip.devenv`
-when it provides local PostgreSQL and Redis). The first one that defines a name wins.
+the operator, never committed), then `.data/runtime.env` (written by `python -m tools.devenv`
+when it provides local PostgreSQL and Redis). The first one that defines a name wins. Both
+files are read by `spip.envfile`, as the tooling reads them.
 """
 
 from __future__ import annotations
@@ -15,30 +16,19 @@ from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
+from spip import envfile
+
 _MISSING = object()
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
 
 def read_env_file(path: Path) -> dict[str, str]:
-    """Parse a `KEY=value` file: blank lines and `#` comments ignored, optional quotes."""
-    values: dict[str, str] = {}
-    if not path.is_file():
-        return values
-    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
-        if line.startswith("export "):
-            line = line[len("export ") :]
-        name, sep, value = line.partition("=")
-        if not sep or not name.strip().isidentifier():
-            raise ImproperlyConfigured(f"{path}, line {number}: expected NAME=value")
-        value = value.strip()
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
-            value = value[1:-1]
-        values[name.strip()] = value
-    return values
+    """`spip.envfile.read_env_file`, a malformed line stopping start-up like a bad setting."""
+    try:
+        return envfile.read_env_file(path)
+    except envfile.EnvFileError as error:
+        raise ImproperlyConfigured(str(error)) from None
 
 
 class Env:

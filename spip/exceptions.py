@@ -6,7 +6,13 @@ propagates.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
 
 
 class SpipError(Exception):
@@ -14,10 +20,19 @@ class SpipError(Exception):
 
     default_message = _("The operation could not be carried out.")
 
-    def __init__(self, message: str | None = None, *, field: str | None = None) -> None:
+    def __init__(self, message: StrOrPromise | None = None, *, field: str | None = None) -> None:
         self.message = message or self.default_message
         self.field = field
         super().__init__(str(self.message))
+
+
+class DomainErrors(SpipError):
+    """Several rule violations at once (e.g. every out-of-bounds field of a measure), so the
+    user fixes them in one go; each keeps the field it names."""
+
+    def __init__(self, errors: Sequence[SpipError]) -> None:
+        self.errors = list(errors)
+        super().__init__("; ".join(str(error.message) for error in self.errors))
 
 
 class NotAllowed(SpipError):

@@ -34,6 +34,7 @@ SITE_URL = env.url("SITE_URL", "http://127.0.0.1:8000", schemes=("https", "http"
 INSTALLED_APPS = [
     "spip.apps.SpipConfig",
     "cases.apps.CasesConfig",
+    "deadlines.apps.DeadlinesConfig",
     "interviews.apps.InterviewsConfig",
     "workshops.apps.WorkshopsConfig",
     "reporting.apps.ReportingConfig",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("notifications/read/", views.notifications_mark_read, name="notifications_mark_read"),
     path("language/", login_not_required(set_language), name="set_language"),
     path("", include("cases.urls")),
+    path("", include("deadlines.urls")),
     path("", include("interviews.urls")),
     path("", include("workshops.urls")),
     path("", include("reporting.urls")),

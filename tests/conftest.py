@@ -93,9 +93,11 @@ def _test_settings(settings, private_files_root):
     # Files the tests store (proofs, attestations, issued reports) stay out of .data/.
     settings.STORAGES = settings.STORAGES | {
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                    "OPTIONS": {"location": private_files_root}},
-    }  # fmt: skip
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": private_files_root},
+        },
+    }
     settings.HTTPS = False
     settings.SECURE_SSL_REDIRECT = False
 
@@ -213,19 +215,32 @@ def cases(world, reference) -> CaseWorld:
     for situation, (adviser, name) in situations.items():
         director = world.director if adviser.branch_id == world.branch.pk else world.other_director
         case = services.case_open(
-            acting_user=director, branch=adviser.branch, adviser=adviser,
-            opened_on=dt.date(2026, 1, 5), intensity=intensity, intensity_reason="évaluation",
-            person_data={"birth_name": name, "first_names": "Alex", "sex": "M",
-                         "birth_date": dt.date(1990, 5, 17)},
-        )  # fmt: skip
+            acting_user=director,
+            branch=adviser.branch,
+            adviser=adviser,
+            opened_on=dt.date(2026, 1, 5),
+            intensity=intensity,
+            intensity_reason="évaluation",
+            person_data={
+                "birth_name": name,
+                "first_names": "Alex",
+                "sex": "M",
+                "birth_date": dt.date(1990, 5, 17),
+            },
+        )
         measure = services.measure_add(
-            acting_user=director, case=case, court_id=adviser.branch.court_id,
+            acting_user=director,
+            case=case,
+            court_id=adviser.branch.court_id,
             terms=legal.MeasureTerms(
-                kind=legal.MeasureKind.PROBATION, decision_date=dt.date(2025, 12, 1),
-                final_date=dt.date(2025, 12, 11), start_date=dt.date(2025, 12, 11),
-                prison_term_months=6, probation_months=24,
+                kind=legal.MeasureKind.PROBATION,
+                decision_date=dt.date(2025, 12, 1),
+                final_date=dt.date(2025, 12, 11),
+                start_date=dt.date(2025, 12, 11),
+                prison_term_months=6,
+                probation_months=24,
             ),
-        )  # fmt: skip
+        )
         built.cases[situation] = case
         built.measures[situation] = measure
         built.obligations[situation] = services.obligation_add(
@@ -233,13 +248,19 @@ def cases(world, reference) -> CaseWorld:
         )
         # Placements belong to TIG measures; the matrix only needs one to exist.
         built.placements[situation] = WorkPlacement.objects.create(
-            measure=measure, host=factories.PartnerFactory(department=adviser.branch.department),
-            post="Espaces verts", tutor="M. Blanc", started_on=dt.date(2026, 1, 10),
-        )  # fmt: skip
+            measure=measure,
+            host=factories.PartnerFactory(department=adviser.branch.department),
+            post="Espaces verts",
+            tutor="M. Blanc",
+            started_on=dt.date(2026, 1, 10),
+        )
         built.assessments[situation] = services.assessment_record(
-            acting_user=director, case=case, assessed_on=dt.date(2026, 1, 20),
-            housing="hébergé chez un tiers", plan="insertion professionnelle",
-        )  # fmt: skip
+            acting_user=director,
+            case=case,
+            assessed_on=dt.date(2026, 1, 20),
+            housing="hébergé chez un tiers",
+            plan="insertion professionnelle",
+        )
     built.cases["restricted"].restricted = True
     built.cases["restricted"].save(update_fields=["restricted"])
     built.cases["excluded"].excluded_staff.add(world.adviser, world.director)

@@ -21,12 +21,13 @@ def seeded_demo(django_db_blocker, files_root) -> Iterator[str]:
     test_settings = override_settings(
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
         STORAGES={
-            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                        "OPTIONS": {"location": files_root}},
-            "staticfiles": {
-                "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+            "default": {
+                "BACKEND": "django.core.files.storage.FileSystemStorage",
+                "OPTIONS": {"location": files_root},
+            },
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
         },
-    )  # fmt: skip
+    )
     with django_db_blocker.unblock(), test_settings, transaction.atomic():
         # Transactional tests elsewhere empty the reference tables the migration filled.
         load_reference_data(django.apps.apps)

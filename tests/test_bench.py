@@ -15,10 +15,10 @@ import pytest
 from django.db import connection
 from django.db.models import Count, F, Q
 
+from bench import measure, national
+from bench.__main__ import TARGETS
 from cases.models import Case, Measure, Person
 from interviews.models import Interview
-from spip.bench import measure, national
-from spip.bench.__main__ import TARGETS
 from spip.models import AccessLog, Role, User
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -89,7 +89,7 @@ QUERIES = {
 }
 
 
-@pytest.mark.urls("spip.bench.urls")
+@pytest.mark.urls("bench.urls")
 @pytest.mark.parametrize("scale", [TINY, 2.5 * TINY])
 def test_every_measured_page_keeps_its_query_count(db, scale):
     national.generate(scale)
@@ -119,20 +119,43 @@ def test_every_measured_page_keeps_its_query_count(db, scale):
 
 @pytest.mark.worker
 def test_the_whole_bench_runs_at_a_tiny_scale(tmp_path):
-    """`python -m spip.bench` end to end: its own two databases, the real worker and
+    """`python -m bench` end to end: its own two databases, the real worker and
     gunicorn, the table and its JSON. Databases are kept between runs, as `make bench` does."""
     name = connection.settings_dict["NAME"]
     prefix = f"{name if name.startswith('test_') else 'test_' + name}_bench"  # never the bench's
     env = os.environ | {"BENCH_PLAIN_STATIC": "true"}
     result = subprocess.run(
-        [sys.executable, "-m", "spip.bench", "--scale", str(TINY), "--quick",
-         "--prefix", prefix, "--out", str(tmp_path)],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=20 * 60,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "bench",
+            "--scale",
+            str(TINY),
+            "--quick",
+            "--prefix",
+            prefix,
+            "--out",
+            str(tmp_path),
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=20 * 60,
+    )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    for label in ("/cases/", "/cases/<id>/", "Search by name", "Deadline sweep, first run",
-                  "unchanged rerun", "Report PDF", "throughput", "Worker peak memory",
-                  "Query counts", "proof_overdue"):  # fmt: skip
+    for label in (
+        "/cases/",
+        "/cases/<id>/",
+        "Search by name",
+        "Deadline sweep, first run",
+        "unchanged rerun",
+        "Report PDF",
+        "throughput",
+        "Worker peak memory",
+        "Query counts",
+        "proof_overdue",
+    ):
         assert label in result.stdout
     (written,) = tmp_path.glob("bench-*.json")
     report = json.loads(written.read_text())
@@ -152,25 +175,27 @@ def test_the_sweep_keeps_its_plans_on_stale_statistics(tiny):
     looks rows up by hash, and a full sweep samples the alerts table first."""
     from django.utils import timezone
 
-    from cases import deadlines
+    from deadlines import engine
 
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE cases_alert")  # empty: the statistics of a first night
     today = timezone.localdate()
-    deadlines.sweep(as_of=today)
+    engine.sweep(as_of=today)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT reltuples, (SELECT count(*) FROM cases_alert) FROM pg_class "
-                       "WHERE relname = 'cases_alert'")  # fmt: skip
+        cursor.execute(
+            "SELECT reltuples, (SELECT count(*) FROM cases_alert) FROM pg_class "
+            "WHERE relname = 'cases_alert'"
+        )
         estimated, alerts = cursor.fetchone()
         assert alerts > 500 and estimated == 0  # stale, as the next night would find them
-        for rule in deadlines.rules():
-            params = deadlines.parameters(rule, as_of=today, case_id=None, now=timezone.now())
-            cursor.execute(deadlines.SWEEP_SETTINGS)
-            cursor.execute("EXPLAIN " + deadlines.statement(rule), params)
+        for rule in engine.rules():
+            params = engine.parameters(rule, as_of=today, case_id=None, now=timezone.now())
+            cursor.execute(engine.SWEEP_SETTINGS)
+            cursor.execute("EXPLAIN " + engine.statement(rule), params)
             plan = "\n".join(row[0] for row in cursor.fetchall())
             closing = plan.split("CTE resolved")[1]
             assert "hashed SubPlan" in closing, (rule.code, plan)  # PostgreSQL 15 to 17 alike
-    deadlines.sweep(as_of=today)
+    engine.sweep(as_of=today)
     with connection.cursor() as cursor:
         cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'cases_alert'")
         assert cursor.fetchone()[0] == alerts  # sampled before the rules ran

@@ -42,9 +42,15 @@ def _launch(sync_playwright):
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
-        )  # fmt: skip
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
         yield browser
         browser.close()
 
@@ -128,12 +134,19 @@ def test_adviser_finds_a_person_and_records_a_proof_in_place(page, world, cases)
     from cases.models import IntensityLevel
 
     services.case_open(
-        acting_user=world.director, branch=world.branch, adviser=world.adviser,
-        opened_on=dt.date(2026, 1, 5), intensity=IntensityLevel.objects.get(code="standard"),
+        acting_user=world.director,
+        branch=world.branch,
+        adviser=world.adviser,
+        opened_on=dt.date(2026, 1, 5),
+        intensity=IntensityLevel.objects.get(code="standard"),
         intensity_reason="évaluation",
-        person_data={"birth_name": "Lefèvre", "first_names": "Éloïse", "sex": "F",
-                     "birth_date": dt.date(1991, 4, 2)},
-    )  # fmt: skip
+        person_data={
+            "birth_name": "Lefèvre",
+            "first_names": "Éloïse",
+            "sex": "F",
+            "birth_date": dt.date(1991, 4, 2),
+        },
+    )
     _sign_in(page, world.adviser.username, PASSWORD)
     page.get_by_role("link", name="Dossiers").first.click()
     page.wait_for_url("**/cases/")
@@ -185,27 +198,40 @@ def test_adviser_records_tig_hours_an_assessment_an_incident_and_a_proof_file(
     from tests.factories import PartnerFactory
 
     settings.STORAGES = settings.STORAGES | {
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                    "OPTIONS": {"location": tmp_path}},
-    }  # fmt: skip
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path},
+        },
+    }
     today = dt.date.today()
     case = cases.own
     tig = services.measure_add(
-        acting_user=world.adviser, case=case, court_id=world.branch.court_id,
+        acting_user=world.adviser,
+        case=case,
+        court_id=world.branch.court_id,
         terms=legal.MeasureTerms(
-            kind=legal.MeasureKind.TIG, decision_date=today - dt.timedelta(days=40),
-            final_date=today - dt.timedelta(days=30), start_date=today - dt.timedelta(days=20),
-            tig_hours=20, tig_deadline_months=12, tig_consent=True,
+            kind=legal.MeasureKind.TIG,
+            decision_date=today - dt.timedelta(days=40),
+            final_date=today - dt.timedelta(days=30),
+            start_date=today - dt.timedelta(days=20),
+            tig_hours=20,
+            tig_deadline_months=12,
+            tig_consent=True,
         ),
-    )  # fmt: skip
+    )
     host = PartnerFactory(
-        department=world.branch.department, kind=Partner.Kind.TIG_HOST,
+        department=world.branch.department,
+        kind=Partner.Kind.TIG_HOST,
         name="Restos du Cœur Montluçon",
-    )  # fmt: skip
+    )
     services.work_placement_add(
-        acting_user=world.adviser, measure=tig, host=host, post="Aide à la distribution",
-        tutor="Mme Lafaye", started_on=today - dt.timedelta(days=14),
-    )  # fmt: skip
+        acting_user=world.adviser,
+        measure=tig,
+        host=host,
+        post="Aide à la distribution",
+        tutor="Mme Lafaye",
+        started_on=today - dt.timedelta(days=14),
+    )
     _sign_in(page, world.adviser.username, PASSWORD)
     page.wait_for_url("**/")
     page.goto(f"/cases/{case.pk}/")
@@ -302,20 +328,32 @@ def test_director_sees_loads_assigns_from_the_queue_and_sets_a_substitute(page, 
 
     today = dt.date.today()
     waiting = services.case_open(
-        acting_user=world.director, branch=world.branch, adviser=None,
+        acting_user=world.director,
+        branch=world.branch,
+        adviser=None,
         opened_on=today - dt.timedelta(days=3),
-        intensity=IntensityLevel.objects.get(code="standard"), intensity_reason="à évaluer",
-        person_data={"birth_name": "Dupuis", "first_names": "Noé", "sex": "M",
-                     "birth_date": dt.date(1985, 3, 2)},
-    )  # fmt: skip
+        intensity=IntensityLevel.objects.get(code="standard"),
+        intensity_reason="à évaluer",
+        person_data={
+            "birth_name": "Dupuis",
+            "first_names": "Noé",
+            "sex": "M",
+            "birth_date": dt.date(1985, 3, 2),
+        },
+    )
     services.measure_add(
-        acting_user=world.director, case=waiting, court_id=world.branch.court_id,
+        acting_user=world.director,
+        case=waiting,
+        court_id=world.branch.court_id,
         terms=legal.MeasureTerms(
-            kind=legal.MeasureKind.PROBATION, decision_date=today - dt.timedelta(days=30),
-            final_date=today - dt.timedelta(days=20), start_date=today - dt.timedelta(days=20),
-            prison_term_months=6, probation_months=18,
+            kind=legal.MeasureKind.PROBATION,
+            decision_date=today - dt.timedelta(days=30),
+            final_date=today - dt.timedelta(days=20),
+            start_date=today - dt.timedelta(days=20),
+            prison_term_months=6,
+            probation_months=18,
         ),
-    )  # fmt: skip
+    )
 
     def shown_loads() -> dict[int, str]:
         return {

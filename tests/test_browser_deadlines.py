@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from cases import deadlines
-from cases.models import Alert
+from deadlines import engine
+from deadlines.models import Alert
 from tests import test_browser
 from tests.factories import PASSWORD
 from tests.test_browser import _sign_in
@@ -16,7 +16,7 @@ browser, page, pytestmark = test_browser.browser, test_browser.page, test_browse
 
 
 def test_adviser_puts_off_a_deadline_then_resolves_it(page, world, cases):
-    deadlines.sweep(as_of=timezone.localdate())
+    engine.sweep(as_of=timezone.localdate())
     proof = Alert.objects.get(rule="proof_overdue", case=cases.own, status="open")
     gap = Alert.objects.filter(case=cases.own, status="open").exclude(pk=proof.pk)
     gap = gap.exclude(rule__in=["early_end", "measure_end"]).first()
@@ -50,7 +50,7 @@ def test_adviser_puts_off_a_deadline_then_resolves_it(page, world, cases):
 
 
 def test_director_sees_the_deadlines_per_adviser(page, world, cases):
-    deadlines.sweep(as_of=timezone.localdate())
+    engine.sweep(as_of=timezone.localdate())
     _sign_in(page, world.director.username, PASSWORD)
     page.locator("#home-deadlines").get_by_role("link", name=str(world.adviser)).click()
     page.wait_for_url(f"**/deadlines/advisers/{world.adviser.pk}/")

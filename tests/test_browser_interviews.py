@@ -23,9 +23,14 @@ browser, page, pytestmark = test_browser.browser, test_browser.page, test_browse
 def _past_interview(case, adviser, hours_ago: float) -> Interview:
     start = timezone.now() - dt.timedelta(hours=hours_ago)
     return Interview.objects.create(
-        case=case, person=case.person, adviser=adviser, start=start,
-        end=start + dt.timedelta(minutes=45), created_by=adviser, place="Bureau 3",
-    )  # fmt: skip
+        case=case,
+        person=case.person,
+        adviser=adviser,
+        start=start,
+        end=start + dt.timedelta(minutes=45),
+        created_by=adviser,
+        place="Bureau 3",
+    )
 
 
 def test_adviser_logs_outcomes_prints_a_convocation_and_subscribes(page, world, cases):
@@ -91,13 +96,19 @@ def test_adviser_logs_outcomes_prints_a_convocation_and_subscribes(page, world, 
 
 def test_director_sees_the_branch_agendas(page, world, cases):
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
-    for case, adviser, hour in ((cases.own, world.adviser, 9),
-                                (cases.cases["colleague"], world.colleague, 11)):  # fmt: skip
+    for case, adviser, hour in (
+        (cases.own, world.adviser, 9),
+        (cases.cases["colleague"], world.colleague, 11),
+    ):
         start = paris_datetime(tomorrow, dt.time(hour, 0))
         Interview.objects.create(
-            case=case, person=case.person, adviser=adviser, start=start,
-            end=start + dt.timedelta(minutes=45), created_by=adviser,
-        )  # fmt: skip
+            case=case,
+            person=case.person,
+            adviser=adviser,
+            start=start,
+            end=start + dt.timedelta(minutes=45),
+            created_by=adviser,
+        )
     _sign_in(page, world.director.username, PASSWORD)
     page.goto(f"/interviews/agenda/?view=day&day={tomorrow.isoformat()}")
     page.wait_for_load_state("networkidle")  # icons loaded before the next navigation

@@ -109,8 +109,9 @@ def test_report_from_draft_to_the_clerks_download(
         assert case.person.full_name in text and "Le suivi a été respecté" in text
         assert "Rien à signaler" in text and "PROJET" not in text
         assert report.downloaded_at is not None
-        assert AccessLog.objects.filter(user=world.clerk, action="download",
-                                        object_id=str(report.pk)).exists()  # fmt: skip
+        assert AccessLog.objects.filter(
+            user=world.clerk, action="download", object_id=str(report.pk)
+        ).exists()
         # htmx and the autosave ran under the CSP (a download ends its navigation request).
         assert [p for p in page.console_problems if not p.endswith("/pdf/")] == []
     finally:

@@ -27,9 +27,11 @@ def test_director_adviser_and_partner_run_a_course(
     from workshops.models import Enrollment, Workshop
 
     settings.STORAGES = settings.STORAGES | {
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                    "OPTIONS": {"location": tmp_path}},
-    }  # fmt: skip
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path},
+        },
+    }
     monkeypatch.setattr(queueing, "send_task", lambda name, *ids: False)
     today = dt.date.today()
     csapa = world.partner.partner
@@ -37,18 +39,26 @@ def test_director_adviser_and_partner_run_a_course(
     csapa.department = world.branch.department
     csapa.save(update_fields=["name", "department"])
     obligation = case_services.obligation_add(
-        acting_user=world.adviser, measure=cases.measures["own"],
+        acting_user=world.adviser,
+        measure=cases.measures["own"],
         type=ObligationType.objects.get(code="citizenship-course"),
         imposed_on=dt.date(2025, 12, 11),
-    )  # fmt: skip
+    )
     for name in ("Garcia", "Lopez"):
         case_services.case_open(
-            acting_user=world.director, branch=world.branch, adviser=world.adviser,
-            opened_on=dt.date(2026, 1, 5), intensity=IntensityLevel.objects.get(code="standard"),
+            acting_user=world.director,
+            branch=world.branch,
+            adviser=world.adviser,
+            opened_on=dt.date(2026, 1, 5),
+            intensity=IntensityLevel.objects.get(code="standard"),
             intensity_reason="évaluation",
-            person_data={"birth_name": name, "first_names": "Sam", "sex": "M",
-                         "birth_date": dt.date(1988, 2, 3)},
-        )  # fmt: skip
+            person_data={
+                "birth_name": name,
+                "first_names": "Sam",
+                "sex": "M",
+                "birth_date": dt.date(1988, 2, 3),
+            },
+        )
 
     # The director creates the course with the CSAPA and its contributor, and a session.
     _sign_in(page, world.director.username, PASSWORD)

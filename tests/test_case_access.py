@@ -15,17 +15,52 @@ OUTSIDERS = {"clerk": N, "partner": N, "admin": F}
 
 # DESIGN.md "Access policy", one row per situation of `tests.conftest.CaseWorld`.
 ACCESS = {
-    "own": {"adviser": W, "colleague": R, "director": W, "secretary": I,
-            "other_adviser": N, "other_director": N} | OUTSIDERS,
-    "colleague": {"adviser": R, "colleague": W, "director": W, "secretary": I,
-                  "other_adviser": N, "other_director": N} | OUTSIDERS,
-    "other_branch": {"adviser": N, "colleague": N, "director": N, "secretary": N,
-                     "other_adviser": W, "other_director": W} | OUTSIDERS,
-    "restricted": {"adviser": N, "colleague": W, "director": W, "secretary": N,
-                   "other_adviser": N, "other_director": N} | OUTSIDERS,
-    "excluded": {"adviser": N, "colleague": W, "director": N, "secretary": I,
-                 "other_adviser": N, "other_director": N} | OUTSIDERS,
-}  # fmt: skip
+    "own": {
+        "adviser": W,
+        "colleague": R,
+        "director": W,
+        "secretary": I,
+        "other_adviser": N,
+        "other_director": N,
+    }
+    | OUTSIDERS,
+    "colleague": {
+        "adviser": R,
+        "colleague": W,
+        "director": W,
+        "secretary": I,
+        "other_adviser": N,
+        "other_director": N,
+    }
+    | OUTSIDERS,
+    "other_branch": {
+        "adviser": N,
+        "colleague": N,
+        "director": N,
+        "secretary": N,
+        "other_adviser": W,
+        "other_director": W,
+    }
+    | OUTSIDERS,
+    "restricted": {
+        "adviser": N,
+        "colleague": W,
+        "director": W,
+        "secretary": N,
+        "other_adviser": N,
+        "other_director": N,
+    }
+    | OUTSIDERS,
+    "excluded": {
+        "adviser": N,
+        "colleague": W,
+        "director": N,
+        "secretary": I,
+        "other_adviser": N,
+        "other_director": N,
+    }
+    | OUTSIDERS,
+}
 ORDER = [N, F, I, R, W]
 
 
@@ -93,8 +128,9 @@ def test_case_page_matrix(client, world, cases, page, situation):
     def expected(role: str) -> int:
         if role == "anonymous":
             return 302
-        status = status_for(ACCESS[situation][role], needed, role=role,
-                            director_only=url_name in DIRECTOR_ONLY)  # fmt: skip
+        status = status_for(
+            ACCESS[situation][role], needed, role=role, director_only=url_name in DIRECTOR_ONLY
+        )
         if url_name == "cases:assessment_detail" and ACCESS[situation][role] == R:
             return 302  # to the case file, which asks for the reason
         return success if status == 200 else status
@@ -105,13 +141,39 @@ def test_case_page_matrix(client, world, cases, page, situation):
 
 @pytest.mark.parametrize(
     ("url_name", "expected"),
-    [("cases:list", {"adviser": 200, "colleague": 200, "director": 200, "secretary": 200,
-                     "other_adviser": 200, "other_director": 200, "clerk": 404,
-                     "partner": 404, "admin": 403, "anonymous": 302}),
-     ("cases:open", {"adviser": 200, "colleague": 200, "director": 200, "secretary": 403,
-                     "other_adviser": 200, "other_director": 200, "clerk": 404,
-                     "partner": 404, "admin": 403, "anonymous": 302})],
-)  # fmt: skip
+    [
+        (
+            "cases:list",
+            {
+                "adviser": 200,
+                "colleague": 200,
+                "director": 200,
+                "secretary": 200,
+                "other_adviser": 200,
+                "other_director": 200,
+                "clerk": 404,
+                "partner": 404,
+                "admin": 403,
+                "anonymous": 302,
+            },
+        ),
+        (
+            "cases:open",
+            {
+                "adviser": 200,
+                "colleague": 200,
+                "director": 200,
+                "secretary": 403,
+                "other_adviser": 200,
+                "other_director": 200,
+                "clerk": 404,
+                "partner": 404,
+                "admin": 403,
+                "anonymous": 302,
+            },
+        ),
+    ],
+)
 def test_case_list_and_intake_matrix(client, world, url_name, expected):
     users = world.users_by_role()
     for role in ROLES:
@@ -134,8 +196,9 @@ def test_colleague_gives_a_reason_that_is_logged(client, world, cases):
     client.post(reverse("cases:reason", args=[case.pk]), {"reason": "Remplacement de congés"})
     page = client.get(url).content.decode()
     assert "MARTIN" in page and "Lecture seule" in page
-    entry = AccessLog.objects.get(user=world.colleague, object_type="cases.case",
-                                  object_id=str(case.pk))  # fmt: skip
+    entry = AccessLog.objects.get(
+        user=world.colleague, object_type="cases.case", object_id=str(case.pk)
+    )
     assert entry.action == AccessLog.Action.VIEW
     assert entry.reason == "Remplacement de congés"
 
@@ -145,8 +208,12 @@ def test_every_case_view_is_logged(client, world, cases):
     client.force_login(world.adviser)
     client.get(reverse("cases:detail", args=[case.pk]))
     client.get(reverse("cases:detail", args=[case.pk]))
-    views = AccessLog.objects.filter(user=world.adviser, action=AccessLog.Action.VIEW,
-                                     object_type="cases.case", object_id=str(case.pk))  # fmt: skip
+    views = AccessLog.objects.filter(
+        user=world.adviser,
+        action=AccessLog.Action.VIEW,
+        object_type="cases.case",
+        object_id=str(case.pk),
+    )
     assert views.count() == 2
 
 
@@ -158,8 +225,7 @@ def test_secretary_sees_identity_only(client, world, cases):
 
 
 @pytest.mark.parametrize("who", ["adviser", "colleague", "director", "secretary"])
-def test_restricted_and_excluded_cases_are_absent_from_lists_and_search(client, world, cases,
-                                                                        who):  # fmt: skip
+def test_restricted_and_excluded_cases_are_absent_from_lists_and_search(client, world, cases, who):
     user = getattr(world, who)
     client.force_login(user)
     listing = client.get(reverse("cases:list"), {"status": "all"}).content.decode()

@@ -22,18 +22,26 @@ TODAY = dt.date(2026, 11, 23)
 @pytest.fixture
 def tig(world, cases):
     measure = services.measure_add(
-        acting_user=world.adviser, case=cases.own, court_id=world.branch.court_id,
+        acting_user=world.adviser,
+        case=cases.own,
+        court_id=world.branch.court_id,
         terms=legal.MeasureTerms(
-            kind=legal.MeasureKind.TIG, decision_date=dt.date(2026, 3, 2),
-            final_date=dt.date(2026, 3, 12), start_date=dt.date(2026, 4, 1), tig_hours=70,
+            kind=legal.MeasureKind.TIG,
+            decision_date=dt.date(2026, 3, 2),
+            final_date=dt.date(2026, 3, 12),
+            start_date=dt.date(2026, 4, 1),
+            tig_hours=70,
             tig_consent=True,
         ),
-    )  # fmt: skip
+    )
     placement = services.work_placement_add(
-        acting_user=world.adviser, measure=measure,
+        acting_user=world.adviser,
+        measure=measure,
         host=PartnerFactory(department=world.branch.department, kind="tig_host"),
-        post="Entretien des espaces verts", tutor="M. Blanc", started_on=dt.date(2026, 4, 6),
-    )  # fmt: skip
+        post="Entretien des espaces verts",
+        tutor="M. Blanc",
+        started_on=dt.date(2026, 4, 6),
+    )
     return measure, placement
 
 
@@ -60,25 +68,33 @@ def test_hours_never_exceed_the_hours_ordered(world, tig):
         acting_user=world.adviser, placement=placement, date=dt.date(2026, 4, 10), hours=Decimal(7)
     )
     services.work_hours_record(
-        acting_user=world.adviser, placement=placement, date=dt.date(2026, 4, 11),
+        acting_user=world.adviser,
+        placement=placement,
+        date=dt.date(2026, 4, 11),
         hours=Decimal("62.5") - Decimal("55.5"),
-    )  # fmt: skip
+    )
     for day in range(1, 8):  # 7 days of 8 hours: 70 hours done
         services.work_hours_record(
-            acting_user=world.adviser, placement=placement, date=dt.date(2026, 11, day),
+            acting_user=world.adviser,
+            placement=placement,
+            date=dt.date(2026, 11, day),
             hours=Decimal(8),
-        )  # fmt: skip
+        )
     with pytest.raises(SpipError) as error:
         services.work_hours_record(
-            acting_user=world.adviser, placement=placement, date=dt.date(2026, 11, 20),
+            acting_user=world.adviser,
+            placement=placement,
+            date=dt.date(2026, 11, 20),
             hours=Decimal("0.5"),
-        )  # fmt: skip
+        )
     assert error.value.field == "hours" and "0 des 70" in str(error.value)
     with pytest.raises(SpipError):  # one day never holds more than 24 hours
         services.work_hours_record(
-            acting_user=world.adviser, placement=placement, date=dt.date(2026, 11, 21),
+            acting_user=world.adviser,
+            placement=placement,
+            date=dt.date(2026, 11, 21),
             hours=Decimal(25),
-        )  # fmt: skip
+        )
     assert sum(entry.hours for entry in WorkHours.objects.all()) == Decimal(70)
     measure.refresh_from_db()
     work = next(m for m in case_file(measure.case, today=TODAY)["measures"] if m.pk == measure.pk)
@@ -99,9 +115,11 @@ def test_case_file_shows_progress_and_pace(client, world, tig):
     assert "Rythme nécessaire pour finir à temps : 1,5 h par semaine." in page
     for day in (6, 7):
         services.work_hours_record(
-            acting_user=world.adviser, placement=placement, date=dt.date(2026, 5, day),
+            acting_user=world.adviser,
+            placement=placement,
+            date=dt.date(2026, 5, day),
             hours=Decimal(24),
-        )  # fmt: skip
+        )
     response = client.post(
         reverse("cases:work_hours_add", args=[placement.pk]), {"date": "2026-11-20", "hours": "9"}
     )
@@ -113,9 +131,12 @@ def test_incident_count_over_a_sliding_year(world, cases):
     measure = cases.measures["own"]
     for day in (dt.date(2025, 12, 20), dt.date(2026, 6, 1), dt.date(2026, 11, 22)):
         services.incident_record(
-            acting_user=world.adviser, measure=measure, occurred_on=day,
-            description="absence à la convocation", response=Incident.Response.REMINDER,
-        )  # fmt: skip
+            acting_user=world.adviser,
+            measure=measure,
+            occurred_on=day,
+            description="absence à la convocation",
+            response=Incident.Response.REMINDER,
+        )
 
     def count(today):
         file = case_file(measure.case, today=today)
@@ -126,10 +147,13 @@ def test_incident_count_over_a_sliding_year(world, cases):
     assert count(dt.date(2027, 6, 1)) == 1
     with pytest.raises(SpipError):
         services.incident_record(
-            acting_user=world.adviser, measure=measure, occurred_on=dt.date(2026, 11, 20),
-            description="x", response=Incident.Response.WARNING,
+            acting_user=world.adviser,
+            measure=measure,
+            occurred_on=dt.date(2026, 11, 20),
+            description="x",
+            response=Incident.Response.WARNING,
             obligation=cases.obligations["colleague"],
-        )  # fmt: skip
+        )
 
 
 def test_a_new_assessment_keeps_the_previous_ones_readable(client, world, cases):
@@ -184,9 +208,11 @@ def _post_proof(client, obligation, upload):
 )
 def test_proof_files_refused(client, world, cases, name, content, message, settings, tmp_path):
     settings.STORAGES = settings.STORAGES | {
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                    "OPTIONS": {"location": tmp_path}},
-    }  # fmt: skip
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path},
+        },
+    }
     client.force_login(world.adviser)
     response = _post_proof(client, cases.obligations["own"], _upload(name, content))
     assert response.status_code == 200
@@ -195,14 +221,17 @@ def test_proof_files_refused(client, world, cases, name, content, message, setti
     assert not any(tmp_path.rglob("*.*"))
 
 
-def test_proof_file_stored_privately_and_downloaded_with_a_log(client, world, cases, settings,
-                                                               tmp_path):  # fmt: skip
+def test_proof_file_stored_privately_and_downloaded_with_a_log(
+    client, world, cases, settings, tmp_path
+):
     from spip.models import AccessLog
 
     settings.STORAGES = settings.STORAGES | {
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                    "OPTIONS": {"location": tmp_path}},
-    }  # fmt: skip
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path},
+        },
+    }
     obligation = cases.obligations["own"]
     client.force_login(world.adviser)
     assert (
@@ -230,8 +259,14 @@ def test_proof_file_stored_privately_and_downloaded_with_a_log(client, world, ca
     png = _post_proof(client, obligation, _upload("scan.pdf", PNG, "application/pdf"))
     assert png.status_code == 302
     assert obligation.proofs.order_by("-id").first().file.name.endswith(".png")
-    for who, status in [("secretary", 403), ("other_adviser", 404), ("colleague", 403),
-                        ("director", 200), ("admin", 403), ("clerk", 404)]:  # fmt: skip
+    for who, status in [
+        ("secretary", 403),
+        ("other_adviser", 404),
+        ("colleague", 403),
+        ("director", 200),
+        ("admin", 403),
+        ("clerk", 404),
+    ]:
         client.force_login(getattr(world, who))
         assert client.get(url).status_code == status, who
 
@@ -271,38 +306,63 @@ def test_concurrent_edit_from_two_connections_is_refused_with_nothing_lost(
     url, first, second, read = {
         "case": (
             reverse("cases:update", args=[cases.own.pk]),
-            {"intensity": IntensityLevel.objects.get(code="renforcee").pk,
-             "intensity_reason": "manquements répétés"},
-            {"intensity": IntensityLevel.objects.get(code="allegee").pk,
-             "intensity_reason": "bonne évolution"},
+            {
+                "intensity": IntensityLevel.objects.get(code="renforcee").pk,
+                "intensity_reason": "manquements répétés",
+            },
+            {
+                "intensity": IntensityLevel.objects.get(code="allegee").pk,
+                "intensity_reason": "bonne évolution",
+            },
             lambda: cases.own.__class__.objects.get(pk=cases.own.pk).intensity_reason,
         ),
         "measure": (
             reverse("cases:measure_update", args=[cases.measures["own"].pk]),
-            {"court": world.branch.court_id, "decision_date": "2025-12-01",
-             "final_date": "2025-12-11", "start_date": "2025-12-11", "recidivism": "none",
-             "prison_term_months": "6", "probation_months": "30"},
-            {"court": world.branch.court_id, "decision_date": "2025-12-01",
-             "final_date": "2025-12-11", "start_date": "2025-12-11", "recidivism": "none",
-             "prison_term_months": "8", "probation_months": "18"},
-            lambda: str(cases.measures["own"].__class__.objects.get(
-                pk=cases.measures["own"].pk).probation_months),
+            {
+                "court": world.branch.court_id,
+                "decision_date": "2025-12-01",
+                "final_date": "2025-12-11",
+                "start_date": "2025-12-11",
+                "recidivism": "none",
+                "prison_term_months": "6",
+                "probation_months": "30",
+            },
+            {
+                "court": world.branch.court_id,
+                "decision_date": "2025-12-01",
+                "final_date": "2025-12-11",
+                "start_date": "2025-12-11",
+                "recidivism": "none",
+                "prison_term_months": "8",
+                "probation_months": "18",
+            },
+            lambda: str(
+                cases.measures["own"]
+                .__class__.objects.get(pk=cases.measures["own"].pk)
+                .probation_months
+            ),
         ),
         "obligation": (
             reverse("cases:obligation_update", args=[cases.obligations["own"].pk]),
             {"details": "CSAPA de Montluçon", "check_interval_days": "30"},
             {"details": "médecin traitant", "check_interval_days": "60"},
-            lambda: cases.obligations["own"].__class__.objects.get(
-                pk=cases.obligations["own"].pk).details,
+            lambda: (
+                cases.obligations["own"]
+                .__class__.objects.get(pk=cases.obligations["own"].pk)
+                .details
+            ),
         ),
         "assessment": (
             reverse("cases:assessment_update", args=[cases.assessments["own"].pk]),
             {"housing": "logement social", "plan": "maintien du logement"},
             {"housing": "sans domicile", "plan": "hébergement d’urgence"},
-            lambda: cases.assessments["own"].__class__.objects.get(
-                pk=cases.assessments["own"].pk).housing,
+            lambda: (
+                cases.assessments["own"]
+                .__class__.objects.get(pk=cases.assessments["own"].pk)
+                .housing
+            ),
         ),
-    }[target]  # fmt: skip
+    }[target]
     adviser, director = Client(), Client()
     adviser.force_login(world.adviser)
     director.force_login(world.director)
@@ -313,8 +373,12 @@ def test_concurrent_edit_from_two_connections_is_refused_with_nothing_lost(
     assert refused.status_code == 200
     page = refused.content.decode()
     assert "Quelqu’un d’autre a enregistré" in page
-    field = {"case": "intensity_reason", "measure": "probation_months", "obligation": "details",
-             "assessment": "housing"}[target]  # fmt: skip
+    field = {
+        "case": "intensity_reason",
+        "measure": "probation_months",
+        "obligation": "details",
+        "assessment": "housing",
+    }[target]
     assert first[field] in page  # what the adviser saved is named in the message
     assert second[field] in page  # the director's text is still in the form
     assert read() == first[field]  # the record keeps the adviser's save
@@ -329,31 +393,55 @@ def test_history_rows_for_each_service_and_shown_on_the_case_file(client, world,
 
     measure, obligation = cases.measures["own"], cases.obligations["own"]
     client.force_login(world.adviser)
-    client.post(reverse("cases:update", args=[cases.own.pk]), {
-        "version": cases.own.version, "intensity": cases.own.intensity_id,
-        "intensity_reason": "évolution favorable",
-    })  # fmt: skip
+    client.post(
+        reverse("cases:update", args=[cases.own.pk]),
+        {
+            "version": cases.own.version,
+            "intensity": cases.own.intensity_id,
+            "intensity_reason": "évolution favorable",
+        },
+    )
     services.measure_event_record(
-        acting_user=world.adviser, measure=measure, kind=legal.EventKind.SUSPENSION,
-        date=dt.date(2026, 3, 1), end_date=dt.date(2026, 3, 11), decision_reference="JAP 1",
-    )  # fmt: skip
+        acting_user=world.adviser,
+        measure=measure,
+        kind=legal.EventKind.SUSPENSION,
+        date=dt.date(2026, 3, 1),
+        end_date=dt.date(2026, 3, 11),
+        decision_reference="JAP 1",
+    )
     services.proof_record(
-        acting_user=world.adviser, obligation=obligation, received_on=dt.date(2026, 2, 1),
+        acting_user=world.adviser,
+        obligation=obligation,
+        received_on=dt.date(2026, 2, 1),
         compliant=True,
-    )  # fmt: skip
+    )
     services.incident_record(
-        acting_user=world.adviser, measure=measure, occurred_on=dt.date(2026, 2, 2),
-        description="retard", response=models.Incident.Response.REMINDER,
-    )  # fmt: skip
+        acting_user=world.adviser,
+        measure=measure,
+        occurred_on=dt.date(2026, 2, 2),
+        description="retard",
+        response=models.Incident.Response.REMINDER,
+    )
     services.obligation_lift(
-        acting_user=world.adviser, obligation=obligation, lifted_on=dt.date(2026, 3, 1),
+        acting_user=world.adviser,
+        obligation=obligation,
+        lifted_on=dt.date(2026, 3, 1),
         reason="décision du JAP",
-    )  # fmt: skip
+    )
     services.case_restrict(
         acting_user=world.director, case=cases.own, restricted=True, reason="sensible"
     )
-    for model in ("Person", "Case", "Measure", "MeasureEvent", "Obligation", "Proof",
-                  "Incident", "Assessment", "WorkPlacement"):  # fmt: skip
+    for model in (
+        "Person",
+        "Case",
+        "Measure",
+        "MeasureEvent",
+        "Obligation",
+        "Proof",
+        "Incident",
+        "Assessment",
+        "WorkPlacement",
+    ):
         assert getattr(models, f"{model}History").objects.exists(), model
     case_rows = models.CaseHistory.objects.filter(pgh_obj=cases.own).order_by("pgh_id")
     assert case_rows.filter(pgh_label="update").count() >= 2
@@ -373,9 +461,15 @@ def test_correcting_a_measure_recomputes_its_end_within_the_bounds(client, world
     measure = cases.measures["own"]
     client.force_login(world.adviser)
     url = reverse("cases:measure_update", args=[measure.pk])
-    data = {"court": world.branch.court_id, "decision_date": "2025-12-01",
-            "final_date": "2025-12-11", "start_date": "2025-12-11", "recidivism": "none",
-            "prison_term_months": "6", "version": "1"}  # fmt: skip
+    data = {
+        "court": world.branch.court_id,
+        "decision_date": "2025-12-01",
+        "final_date": "2025-12-11",
+        "start_date": "2025-12-11",
+        "recidivism": "none",
+        "prison_term_months": "6",
+        "version": "1",
+    }
     page = client.post(url, data | {"probation_months": "40"}).content.decode()
     assert "au plus 36 mois" in page and "CP 132-42" in page
     measure.refresh_from_db()

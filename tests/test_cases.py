@@ -22,7 +22,7 @@ from cases.models import (
 )
 from cases.policy import Access, case_access
 from cases.selectors import case_search, ranked_matches
-from spip.exceptions import NotAllowed, SpipError
+from spip.exceptions import DomainErrors, NotAllowed, SpipError
 from spip.models import AccessLog, Branch, Notification
 
 pytestmark = [pytest.mark.django_db, pytest.mark.date_sensitive]
@@ -30,12 +30,15 @@ pytestmark = [pytest.mark.django_db, pytest.mark.date_sensitive]
 
 def _open(world, name: str, *, birth=dt.date(1985, 2, 3), adviser=None, **person) -> Case:
     return services.case_open(
-        acting_user=world.director, branch=world.branch, adviser=adviser or world.adviser,
-        opened_on=dt.date(2026, 2, 1), intensity=IntensityLevel.objects.get(code="standard"),
+        acting_user=world.director,
+        branch=world.branch,
+        adviser=adviser or world.adviser,
+        opened_on=dt.date(2026, 2, 1),
+        intensity=IntensityLevel.objects.get(code="standard"),
         intensity_reason="évaluation initiale",
         person_data={"birth_name": name, "first_names": "Jean", "sex": "M", "birth_date": birth}
         | person,
-    )  # fmt: skip
+    )
 
 
 def test_intake_proposes_the_existing_person(world, reference):
@@ -51,12 +54,20 @@ def test_intake_proposes_the_existing_person(world, reference):
     # Another birth date is another person; a confirmed homonym is allowed.
     _open(world, "Lefèvre", birth=dt.date(1990, 1, 1))
     services.case_open(
-        acting_user=world.director, branch=world.branch, adviser=world.adviser,
-        opened_on=dt.date(2026, 2, 1), intensity=IntensityLevel.objects.first(),
-        intensity_reason="homonyme", confirmed_distinct=True,
-        person_data={"birth_name": "Lefevre", "first_names": "Paul", "sex": "M",
-                     "birth_date": dt.date(1985, 2, 3)},
-    )  # fmt: skip
+        acting_user=world.director,
+        branch=world.branch,
+        adviser=world.adviser,
+        opened_on=dt.date(2026, 2, 1),
+        intensity=IntensityLevel.objects.first(),
+        intensity_reason="homonyme",
+        confirmed_distinct=True,
+        person_data={
+            "birth_name": "Lefevre",
+            "first_names": "Paul",
+            "sex": "M",
+            "birth_date": dt.date(1985, 2, 3),
+        },
+    )
     assert Person.objects.count() == 3
 
 
@@ -64,10 +75,16 @@ def test_intake_page_proposes_the_duplicate(client, world, reference):
     existing = _open(world, "Lefèvre").person
     client.force_login(world.adviser)
     data = {
-        "birth_name": "LEFEVRE", "first_names": "Jean", "sex": "M", "birth_date": "1985-02-03",
-        "branch": world.branch.pk, "adviser": world.adviser.pk, "opened_on": "2026-03-01",
-        "intensity": IntensityLevel.objects.first().pk, "intensity_reason": "nouvelle mesure",
-    }  # fmt: skip
+        "birth_name": "LEFEVRE",
+        "first_names": "Jean",
+        "sex": "M",
+        "birth_date": "1985-02-03",
+        "branch": world.branch.pk,
+        "adviser": world.adviser.pk,
+        "opened_on": "2026-03-01",
+        "intensity": IntensityLevel.objects.first().pk,
+        "intensity_reason": "nouvelle mesure",
+    }
     page = client.post(reverse("cases:open"), data).content.decode()
     assert "déjà connue" in page and 'name="existing_person"' in page
     response = client.post(reverse("cases:open"), data | {"existing_person": existing.pk})
@@ -112,32 +129,50 @@ def test_probation_gets_its_control_measures_and_a_computed_end(cases):
 def test_events_recompute_the_end_date(world, cases):
     measure = cases.measures["own"]
     services.measure_event_record(
-        acting_user=world.adviser, measure=measure, kind=legal.EventKind.SUSPENSION,
-        date=dt.date(2026, 3, 1), end_date=dt.date(2026, 3, 11), decision_reference="JAP 26/12",
-    )  # fmt: skip
+        acting_user=world.adviser,
+        measure=measure,
+        kind=legal.EventKind.SUSPENSION,
+        date=dt.date(2026, 3, 1),
+        end_date=dt.date(2026, 3, 11),
+        decision_reference="JAP 26/12",
+    )
     measure.refresh_from_db()
     assert measure.end_date == dt.date(2027, 12, 21)  # suspended 1-10 March, resumed on the 11th
     services.measure_event_record(
-        acting_user=world.adviser, measure=measure, kind=legal.EventKind.PROLONGATION,
-        date=dt.date(2026, 6, 1), months=12, decision_reference="JAP 26/40",
-    )  # fmt: skip
+        acting_user=world.adviser,
+        measure=measure,
+        kind=legal.EventKind.PROLONGATION,
+        date=dt.date(2026, 6, 1),
+        months=12,
+        decision_reference="JAP 26/40",
+    )
     measure.refresh_from_db()
     assert measure.end_date == dt.date(2028, 12, 21)
-    with pytest.raises(services.DomainErrors) as error:  # past the 3-year cap (CPP 743)
+    with pytest.raises(DomainErrors) as error:  # past the 3-year cap (CPP 743)
         services.measure_event_record(
-            acting_user=world.adviser, measure=measure, kind=legal.EventKind.PROLONGATION,
-            date=dt.date(2026, 7, 1), months=1, decision_reference="JAP 26/41",
-        )  # fmt: skip
+            acting_user=world.adviser,
+            measure=measure,
+            kind=legal.EventKind.PROLONGATION,
+            date=dt.date(2026, 7, 1),
+            months=1,
+            decision_reference="JAP 26/41",
+        )
     assert "CPP 743" in str(error.value)
-    with pytest.raises(services.DomainErrors):  # early end before one year (CPP 744)
+    with pytest.raises(DomainErrors):  # early end before one year (CPP 744)
         services.measure_event_record(
-            acting_user=world.adviser, measure=measure, kind=legal.EventKind.EARLY_END,
-            date=dt.date(2026, 7, 1), decision_reference="JAP 26/42",
-        )  # fmt: skip
+            acting_user=world.adviser,
+            measure=measure,
+            kind=legal.EventKind.EARLY_END,
+            date=dt.date(2026, 7, 1),
+            decision_reference="JAP 26/42",
+        )
     services.measure_event_record(
-        acting_user=world.adviser, measure=measure, kind=legal.EventKind.EARLY_END,
-        date=dt.date(2027, 1, 4), decision_reference="JAP 27/01",
-    )  # fmt: skip
+        acting_user=world.adviser,
+        measure=measure,
+        kind=legal.EventKind.EARLY_END,
+        date=dt.date(2027, 1, 4),
+        decision_reference="JAP 27/01",
+    )
     measure.refresh_from_db()
     assert measure.end_date == dt.date(2027, 1, 4)
     assert measure.status == Measure.Status.ENDED
@@ -146,20 +181,28 @@ def test_events_recompute_the_end_date(world, cases):
 def test_lift_and_proof(world, cases):
     obligation = cases.obligations["own"]
     services.proof_record(
-        acting_user=world.adviser, obligation=obligation, received_on=dt.date(2026, 1, 10),
-        compliant=True, period_start=dt.date(2025, 12, 11), period_end=dt.date(2026, 1, 10),
-    )  # fmt: skip
+        acting_user=world.adviser,
+        obligation=obligation,
+        received_on=dt.date(2026, 1, 10),
+        compliant=True,
+        period_start=dt.date(2025, 12, 11),
+        period_end=dt.date(2026, 1, 10),
+    )
     assert Proof.objects.filter(obligation=obligation, compliant=True).count() == 1
     control = Obligation.objects.filter(measure=obligation.measure, automatic=True).first()
     with pytest.raises(SpipError):
         services.obligation_lift(
-            acting_user=world.adviser, obligation=control, lifted_on=dt.date(2026, 2, 1),
+            acting_user=world.adviser,
+            obligation=control,
+            lifted_on=dt.date(2026, 2, 1),
             reason="décision du JAP",
-        )  # fmt: skip
+        )
     services.obligation_lift(
-        acting_user=world.adviser, obligation=obligation, lifted_on=dt.date(2026, 2, 1),
+        acting_user=world.adviser,
+        obligation=obligation,
+        lifted_on=dt.date(2026, 2, 1),
         reason="décision du JAP du 01/02/2026",
-    )  # fmt: skip
+    )
     obligation.refresh_from_db()
     assert obligation.lifted_on == dt.date(2026, 2, 1)
 
@@ -239,13 +282,18 @@ def _many_cases(world, count: int, *, first: int = 0) -> None:
     for n in range(first, first + count):
         case = _open(world, f"Personne{n}", birth=dt.date(1980, 1, 1) + dt.timedelta(days=n))
         measure = services.measure_add(
-            acting_user=world.adviser, case=case, court_id=world.branch.court_id,
+            acting_user=world.adviser,
+            case=case,
+            court_id=world.branch.court_id,
             terms=legal.MeasureTerms(
-                kind=legal.MeasureKind.PROBATION, decision_date=dt.date(2025, 12, 1),
-                final_date=dt.date(2025, 12, 11), start_date=dt.date(2025, 12, 11),
-                prison_term_months=6, probation_months=24,
+                kind=legal.MeasureKind.PROBATION,
+                decision_date=dt.date(2025, 12, 1),
+                final_date=dt.date(2025, 12, 11),
+                start_date=dt.date(2025, 12, 11),
+                prison_term_months=6,
+                probation_months=24,
             ),
-        )  # fmt: skip
+        )
         services.obligation_add(
             acting_user=world.adviser, measure=measure, type=care, imposed_on=measure.start_date
         )
@@ -259,8 +307,9 @@ def _queries(client, django_assert_max_num_queries, url: str) -> int:
     return len(captured)
 
 
-def test_caseload_and_case_file_query_counts_do_not_grow(client, world, reference,
-                                                        django_assert_max_num_queries):  # fmt: skip
+def test_caseload_and_case_file_query_counts_do_not_grow(
+    client, world, reference, django_assert_max_num_queries
+):
     _many_cases(world, 10)
     client.force_login(world.adviser)
     case = Case.objects.order_by("id").first()
@@ -269,9 +318,12 @@ def test_caseload_and_case_file_query_counts_do_not_grow(client, world, referenc
     _many_cases(world, 290, first=10)
     measure = case.measures.get()
     for n in range(20):  # a long-followed case: many proofs and events
-        Proof.objects.create(obligation=measure.obligations.filter(automatic=False).get(),
-                             received_on=dt.date(2026, 1, 1) + dt.timedelta(days=n),
-                             compliant=True, recorded_by=world.adviser)  # fmt: skip
+        Proof.objects.create(
+            obligation=measure.obligations.filter(automatic=False).get(),
+            received_on=dt.date(2026, 1, 1) + dt.timedelta(days=n),
+            compliant=True,
+            recorded_by=world.adviser,
+        )
     assert _queries(client, None, reverse("cases:list")) == few_list
     assert _queries(client, None, reverse("cases:detail", args=[case.pk])) == few_file
     # The case file: its own data, then one query per section of the apps (interviews,
@@ -280,55 +332,168 @@ def test_caseload_and_case_file_query_counts_do_not_grow(client, world, referenc
 
 
 BAD_INPUT = [
-    ("cases:measure_add", "case", {"kind": "tig", "decision_date": "2026-01-01",
-                                   "start_date": "2026-01-02", "recidivism": "none",
-                                   "tig_hours": "401"}, "tig_hours", "CP 131-8"),
-    ("cases:measure_add", "case", {"kind": "probation", "decision_date": "2026-01-01",
-                                   "start_date": "2026-01-02", "recidivism": "none",
-                                   "prison_term_months": "6", "probation_months": "37"},
-     "probation_months", "36 mois"),
-    ("cases:measure_add", "case", {"kind": "ddse_sentence", "decision_date": "2026-01-01",
-                                   "start_date": "2026-01-02", "recidivism": "none",
-                                   "ddse_days": "10"}, "ddse_days", "15 jours"),
-    ("cases:measure_add", "case", {"kind": "probation", "decision_date": "31/02/2026"},
-     "decision_date", "Saisissez une date valide"),
-    ("cases:measure_event", "measure", {"kind": "prolongation", "date": "2026-05-01",
-                                        "months": "13", "decision_reference": "JAP 1"},
-     "months", "CPP 743"),
-    ("cases:obligation_add", "measure", {"type": "", "imposed_on": "hier"}, "type",
-     "Ce champ est obligatoire"),
-    ("cases:obligation_lift", "obligation", {"lifted_on": "2020-01-01", "reason": "décision"},
-     "lifted_on", "avant d’avoir été prononcée"),
-    ("cases:proof_add", "obligation", {"received_on": "2099-01-01", "compliant": "1"},
-     "received_on", "date future"),
-    ("cases:proof_add", "obligation", {"received_on": "2026-01-05", "compliant": "1",
-                                       "period_start": "2026-01-05", "period_end": "2026-01-01"},
-     "period_end", "doit finir après"),
+    (
+        "cases:measure_add",
+        "case",
+        {
+            "kind": "tig",
+            "decision_date": "2026-01-01",
+            "start_date": "2026-01-02",
+            "recidivism": "none",
+            "tig_hours": "401",
+        },
+        "tig_hours",
+        "CP 131-8",
+    ),
+    (
+        "cases:measure_add",
+        "case",
+        {
+            "kind": "probation",
+            "decision_date": "2026-01-01",
+            "start_date": "2026-01-02",
+            "recidivism": "none",
+            "prison_term_months": "6",
+            "probation_months": "37",
+        },
+        "probation_months",
+        "36 mois",
+    ),
+    (
+        "cases:measure_add",
+        "case",
+        {
+            "kind": "ddse_sentence",
+            "decision_date": "2026-01-01",
+            "start_date": "2026-01-02",
+            "recidivism": "none",
+            "ddse_days": "10",
+        },
+        "ddse_days",
+        "15 jours",
+    ),
+    (
+        "cases:measure_add",
+        "case",
+        {"kind": "probation", "decision_date": "31/02/2026"},
+        "decision_date",
+        "Saisissez une date valide",
+    ),
+    (
+        "cases:measure_event",
+        "measure",
+        {
+            "kind": "prolongation",
+            "date": "2026-05-01",
+            "months": "13",
+            "decision_reference": "JAP 1",
+        },
+        "months",
+        "CPP 743",
+    ),
+    (
+        "cases:obligation_add",
+        "measure",
+        {"type": "", "imposed_on": "hier"},
+        "type",
+        "Ce champ est obligatoire",
+    ),
+    (
+        "cases:obligation_lift",
+        "obligation",
+        {"lifted_on": "2020-01-01", "reason": "décision"},
+        "lifted_on",
+        "avant d’avoir été prononcée",
+    ),
+    (
+        "cases:proof_add",
+        "obligation",
+        {"received_on": "2099-01-01", "compliant": "1"},
+        "received_on",
+        "date future",
+    ),
+    (
+        "cases:proof_add",
+        "obligation",
+        {
+            "received_on": "2026-01-05",
+            "compliant": "1",
+            "period_start": "2026-01-05",
+            "period_end": "2026-01-01",
+        },
+        "period_end",
+        "doit finir après",
+    ),
     ("cases:assign", "case", {"adviser": "", "reason": ""}, "adviser", "Ce champ est obligatoire"),
-    ("cases:measure_add", "case", {"kind": "ddse_sentence", "decision_date": "2026-01-01",
-                                   "start_date": "2026-01-02", "recidivism": "none",
-                                   "ddse_days": "40000"}, "ddse_days", "inférieure ou égale"),
-    ("cases:measure_add", "case", {"kind": "probation", "decision_date": "9999-01-01",
-                                   "start_date": "9999-01-02", "recidivism": "none",
-                                   "prison_term_months": "6", "probation_months": "12"},
-     "decision_date", "entre 1900 et 2100"),
-    ("cases:measure_add", "case", {"kind": "release_under_constraint",
-                                   "decision_date": "2026-01-01", "start_date": "2026-01-02",
-                                   "recidivism": "none", "total_sentence_days": "900",
-                                   "remaining_term_days": "1000"},
-     "remaining_term_days", "ne peut pas dépasser la peine totale"),
-    ("cases:measure_event", "measure", {"kind": "suspension", "date": "2020-01-01",
-                                        "end_date": "2020-01-02", "decision_reference": "JAP"},
-     "date", "ne peut pas précéder son jugement"),
-    ("cases:obligation_add", "measure", {"type": "", "imposed_on": "9999-12-31"}, "imposed_on",
-     "entre 1900 et 2100"),
-]  # fmt: skip
+    (
+        "cases:measure_add",
+        "case",
+        {
+            "kind": "ddse_sentence",
+            "decision_date": "2026-01-01",
+            "start_date": "2026-01-02",
+            "recidivism": "none",
+            "ddse_days": "40000",
+        },
+        "ddse_days",
+        "inférieure ou égale",
+    ),
+    (
+        "cases:measure_add",
+        "case",
+        {
+            "kind": "probation",
+            "decision_date": "9999-01-01",
+            "start_date": "9999-01-02",
+            "recidivism": "none",
+            "prison_term_months": "6",
+            "probation_months": "12",
+        },
+        "decision_date",
+        "entre 1900 et 2100",
+    ),
+    (
+        "cases:measure_add",
+        "case",
+        {
+            "kind": "release_under_constraint",
+            "decision_date": "2026-01-01",
+            "start_date": "2026-01-02",
+            "recidivism": "none",
+            "total_sentence_days": "900",
+            "remaining_term_days": "1000",
+        },
+        "remaining_term_days",
+        "ne peut pas dépasser la peine totale",
+    ),
+    (
+        "cases:measure_event",
+        "measure",
+        {
+            "kind": "suspension",
+            "date": "2020-01-01",
+            "end_date": "2020-01-02",
+            "decision_reference": "JAP",
+        },
+        "date",
+        "ne peut pas précéder son jugement",
+    ),
+    (
+        "cases:obligation_add",
+        "measure",
+        {"type": "", "imposed_on": "9999-12-31"},
+        "imposed_on",
+        "entre 1900 et 2100",
+    ),
+]
 
 
-@pytest.mark.parametrize("url_name,target,data,field,message", BAD_INPUT,
-                         ids=[f"{row[0]}-{row[3]}" for row in BAD_INPUT])  # fmt: skip
-def test_bad_input_gets_a_french_error_next_to_the_field(client, world, cases, url_name, target,
-                                                         data, field, message):  # fmt: skip
+@pytest.mark.parametrize(
+    "url_name,target,data,field,message", BAD_INPUT, ids=[f"{row[0]}-{row[3]}" for row in BAD_INPUT]
+)
+def test_bad_input_gets_a_french_error_next_to_the_field(
+    client, world, cases, url_name, target, data, field, message
+):
     kwargs = {
         "case": {"case_id": cases.own.pk},
         "measure": {"measure_id": cases.measures["own"].pk},
@@ -358,12 +523,14 @@ def test_proof_recorded_in_place_with_htmx(client, world, cases):
     url = reverse("cases:proof_add", args=[obligation.pk])
     form = client.get(url, headers={"HX-Request": "true"}).content.decode()
     assert form.lstrip().startswith('<tr class="obligation obligation--editing">')
-    bad = client.post(url, {"received_on": "2099-01-01", "compliant": "1"},
-                      headers={"HX-Request": "true"}).content.decode()  # fmt: skip
+    bad = client.post(
+        url, {"received_on": "2099-01-01", "compliant": "1"}, headers={"HX-Request": "true"}
+    ).content.decode()
     assert "date future" in bad and "<html" not in bad
     today = dt.date.today().isoformat()
-    row = client.post(url, {"received_on": today, "compliant": "1"},
-                      headers={"HX-Request": "true"}).content.decode()  # fmt: skip
+    row = client.post(
+        url, {"received_on": today, "compliant": "1"}, headers={"HX-Request": "true"}
+    ).content.decode()
     assert 'class="obligation obligation--up_to_date"' in row and "<html" not in row
     assert Proof.objects.filter(obligation=obligation).count() == 1
 
@@ -374,8 +541,10 @@ def test_director_restricts_a_case_from_its_page(client, world, cases):
     url = reverse("cases:restrict", args=[case.pk])
     missing_reason = client.post(url, {"restricted": "on"}).content.decode()
     assert "Ce champ est obligatoire" in missing_reason
-    response = client.post(url, {"restricted": "on", "excluded_staff": [world.secretary.pk],
-                                 "reason": "affaire sensible"})  # fmt: skip
+    response = client.post(
+        url,
+        {"restricted": "on", "excluded_staff": [world.secretary.pk], "reason": "affaire sensible"},
+    )
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.restricted and list(case.excluded_staff.all()) == [world.secretary]
@@ -388,13 +557,18 @@ def test_director_restricts_a_case_from_its_page(client, world, cases):
 def test_caseload_filters_and_sorts(client, world, cases, reference):
     tig_case = _open(world, "Travail")
     services.measure_add(
-        acting_user=world.adviser, case=tig_case, court_id=world.branch.court_id,
+        acting_user=world.adviser,
+        case=tig_case,
+        court_id=world.branch.court_id,
         terms=legal.MeasureTerms(
-            kind=legal.MeasureKind.TIG, decision_date=dt.date(2026, 1, 5),
-            final_date=dt.date(2026, 1, 15), start_date=dt.date(2026, 2, 1), tig_hours=70,
+            kind=legal.MeasureKind.TIG,
+            decision_date=dt.date(2026, 1, 5),
+            final_date=dt.date(2026, 1, 15),
+            start_date=dt.date(2026, 2, 1),
+            tig_hours=70,
             tig_consent=True,
         ),
-    )  # fmt: skip
+    )
     client.force_login(world.adviser)
     only_tig = client.get(reverse("cases:list"), {"kind": "tig"}).content.decode()
     assert tig_case.number in only_tig and cases.own.number not in only_tig
@@ -413,10 +587,16 @@ def test_intake_never_shows_a_person_the_user_may_not_see(client, world, cases):
     for user in (world.other_adviser, world.adviser):
         client.force_login(user)
         data = {
-            "birth_name": "petit", "first_names": "Alex", "sex": "M", "birth_date": "1990-05-17",
-            "branch": user.branch_id, "adviser": user.pk, "opened_on": "2026-03-01",
-            "intensity": IntensityLevel.objects.first().pk, "intensity_reason": "saisine",
-        }  # fmt: skip
+            "birth_name": "petit",
+            "first_names": "Alex",
+            "sex": "M",
+            "birth_date": "1990-05-17",
+            "branch": user.branch_id,
+            "adviser": user.pk,
+            "opened_on": "2026-03-01",
+            "intensity": IntensityLevel.objects.first().pk,
+            "intensity_reason": "saisine",
+        }
         page = client.post(reverse("cases:open"), data).content.decode()
         assert "PETIT" not in page and 'name="existing_person"' not in page
         assert "déjà suivie" in page  # no name, no link: ask the director
@@ -425,18 +605,24 @@ def test_intake_never_shows_a_person_the_user_may_not_see(client, world, cases):
     assert restricted.cases.count() == 1
     with pytest.raises(NotAllowed):
         services.case_open(
-            acting_user=world.other_adviser, branch=world.other_branch, person=restricted,
-            opened_on=dt.date(2026, 3, 1), intensity=IntensityLevel.objects.first(),
+            acting_user=world.other_adviser,
+            branch=world.other_branch,
+            person=restricted,
+            opened_on=dt.date(2026, 3, 1),
+            intensity=IntensityLevel.objects.first(),
             intensity_reason="saisine",
-        )  # fmt: skip
+        )
 
 
 def test_an_excluded_adviser_cannot_be_assigned(world, cases):
     case = cases.cases["colleague"]
     services.case_restrict(
-        acting_user=world.director, case=case, restricted=False,
-        excluded_staff=[world.adviser], reason="conflit d’intérêts",
-    )  # fmt: skip
+        acting_user=world.director,
+        case=case,
+        restricted=False,
+        excluded_staff=[world.adviser],
+        reason="conflit d’intérêts",
+    )
     with pytest.raises(SpipError) as error:
         services.case_assign(
             acting_user=world.director, case=case, adviser=world.adviser, reason="renfort"
@@ -449,42 +635,61 @@ def test_a_deactivated_adviser_cannot_be_assigned(world, cases):
     world.adviser.save(update_fields=["is_active"])
     with pytest.raises(SpipError, match="désactivé") as error:
         services.case_assign(
-            acting_user=world.director, case=cases.cases["colleague"], adviser=world.adviser,
+            acting_user=world.director,
+            case=cases.cases["colleague"],
+            adviser=world.adviser,
             reason="renfort",
-        )  # fmt: skip
+        )
     assert error.value.field == "adviser"
 
 
 def test_a_resumption_closes_an_open_suspension(world, cases):
     measure = cases.measures["own"]
     services.measure_event_record(
-        acting_user=world.adviser, measure=measure, kind=legal.EventKind.SUSPENSION,
-        date=dt.date(2026, 3, 1), decision_reference="JAP 26/12",
-    )  # fmt: skip
+        acting_user=world.adviser,
+        measure=measure,
+        kind=legal.EventKind.SUSPENSION,
+        date=dt.date(2026, 3, 1),
+        decision_reference="JAP 26/12",
+    )
     measure.refresh_from_db()
     assert measure.end_date is None
     services.measure_event_record(
-        acting_user=world.adviser, measure=measure, kind=legal.EventKind.RESUMPTION,
-        date=dt.date(2026, 3, 11), decision_reference="JAP 26/15",
-    )  # fmt: skip
+        acting_user=world.adviser,
+        measure=measure,
+        kind=legal.EventKind.RESUMPTION,
+        date=dt.date(2026, 3, 11),
+        decision_reference="JAP 26/15",
+    )
     measure.refresh_from_db()
     assert measure.end_date == dt.date(2027, 12, 21)
     assert measure.status == Measure.Status.ACTIVE
-    with pytest.raises(services.DomainErrors):  # nothing left to resume
+    with pytest.raises(DomainErrors):  # nothing left to resume
         services.measure_event_record(
-            acting_user=world.adviser, measure=measure, kind=legal.EventKind.RESUMPTION,
-            date=dt.date(2026, 4, 1), decision_reference="JAP 26/16",
-        )  # fmt: skip
+            acting_user=world.adviser,
+            measure=measure,
+            kind=legal.EventKind.RESUMPTION,
+            date=dt.date(2026, 4, 1),
+            decision_reference="JAP 26/16",
+        )
 
 
 def test_a_measure_keeps_only_the_durations_of_its_kind(client, world, cases):
     client.force_login(world.adviser)
     response = client.post(
         reverse("cases:measure_add", args=[cases.own.pk]),
-        {"kind": "probation", "court": world.branch.court_id, "decision_date": "2026-02-01",
-         "start_date": "2026-02-11", "recidivism": "none", "prison_term_months": "6",
-         "probation_months": "12", "tig_hours": "100", "ddse_days": "30"},
-    )  # fmt: skip
+        {
+            "kind": "probation",
+            "court": world.branch.court_id,
+            "decision_date": "2026-02-01",
+            "start_date": "2026-02-11",
+            "recidivism": "none",
+            "prison_term_months": "6",
+            "probation_months": "12",
+            "tig_hours": "100",
+            "ddse_days": "30",
+        },
+    )
     assert response.status_code == 302
     measure = cases.own.measures.order_by("-id").first()
     assert measure.tig_hours is None and measure.ddse_days is None

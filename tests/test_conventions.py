@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import datetime
 import re
 from collections.abc import Callable
@@ -14,7 +15,7 @@ from django.utils import formats, translation
 from spip.celery import app
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["spip", "cases", "interviews", "workshops", "reporting"]
+APPS = ["spip", "cases", "deadlines", "interviews", "workshops", "reporting"]
 
 
 def test_french_formats():
@@ -80,3 +81,75 @@ def test_tasks_are_queued_through_the_kernel_helper():
     `delay` or `apply_async` itself (the benchmark's load generator aside)."""
     offenders = _lines_matching(r"\.(delay|apply_async)\(", skip=lambda path: "bench" in path.parts)
     assert not offenders, offenders
+
+
+def _is_private(name: str) -> bool:
+    return name.startswith("_") and not name.startswith("__") and name != "_"
+
+
+def _is_module(dotted: str) -> bool:
+    path = ROOT.joinpath(*dotted.split("."))
+    return path.with_suffix(".py").is_file() or (path / "__init__.py").is_file()
+
+
+def _dotted(node: ast.expr) -> list[str]:
+    """`a.b.c` as ["a", "b", "c"]; [] for anything but names and attributes."""
+    if isinstance(node, ast.Name):
+        return [node.id]
+    if isinstance(node, ast.Attribute):
+        base = _dotted(node.value)
+        return [*base, node.attr] if base else []
+    return []
+
+
+def _private_names_of_other_apps(path: Path, app_name: str) -> set[str]:
+    """Where the module at `path` (of `app_name`) reaches a private name of another app:
+    `from other.module import _name`, `from other._module import …`, or `module._name`
+    through a module of another app it imported."""
+    where = path.relative_to(ROOT)
+    tree = ast.parse(path.read_text(), filename=str(where))
+    found = set()
+    modules: dict[str, str] = {}  # local name -> the other app's module it stands for
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.split(".")[0] in set(APPS) - {app_name}:
+                    local = alias.asname or alias.name.split(".")[0]
+                    modules[local] = alias.name if alias.asname else local
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            parts = node.module.split(".")
+            if parts[0] not in set(APPS) - {app_name}:
+                continue
+            if any(_is_private(part) for part in parts):
+                found.add(f"{where}:{node.lineno}: from {node.module} import …")
+            for alias in node.names:
+                if _is_private(alias.name):
+                    found.add(f"{where}:{node.lineno}: from {node.module} import {alias.name}")
+                elif _is_module(f"{node.module}.{alias.name}"):
+                    modules[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+    for node in ast.walk(tree):
+        root, *names = (_dotted(node) if isinstance(node, ast.Attribute) else []) or [""]
+        if root not in modules:
+            continue
+        module = modules[root]
+        for name in names:
+            if _is_private(name):
+                found.add(f"{where}:{node.lineno}: {module}.{name}")
+                break
+            if not _is_module(f"{module}.{name}"):
+                break  # past the modules: an object's own attributes (`Model._meta`)
+            module = f"{module}.{name}"
+    return found
+
+
+def test_no_app_reaches_a_private_name_of_another_app():
+    """DESIGN.md: no app imports a private (`_name`) of another app; what apps share lives in
+    the kernel (`spip`) or is public."""
+    offenders = sorted(
+        offence
+        for app_name in APPS
+        for path in (ROOT / app_name).rglob("*.py")
+        if "migrations" not in path.parts
+        for offence in _private_names_of_other_apps(path, app_name)
+    )
+    assert not offenders, "\n".join(offenders)

@@ -10,7 +10,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from cases.models import Alert
+from deadlines.models import Alert
 from tests.test_case_access import ACCESS, W
 from tests.test_permission_matrix import ROLES, role_failures
 
@@ -20,17 +20,29 @@ NO_CASELOAD = {"admin": 403, "secretary": 403, "clerk": 404, "partner": 404}
 
 # url name, method, data, status on success (a POST without data changes nothing)
 PAGES = [
-    ("cases:alert_snooze", "GET", {}, 200),
-    ("cases:alert_snooze", "POST", {}, 200),  # no date nor reason: the form again, with errors
-    ("cases:alert_acknowledge", "POST", {}, 302),  # not an informative rule: a message
-    ("cases:alert_restore", "POST", {}, 302),
+    ("deadlines:snooze", "GET", {}, 200),
+    ("deadlines:snooze", "POST", {}, 200),  # no date nor reason: the form again, with errors
+    ("deadlines:acknowledge", "POST", {}, 302),  # not an informative rule: a message
+    ("deadlines:restore", "POST", {}, 302),
 ]
 LISTS = {
-    "cases:deadlines": {"adviser": 200, "colleague": 200, "director": 200,
-                        "other_adviser": 200, "other_director": 200} | NO_CASELOAD,
-    "cases:deadlines_adviser": {"adviser": 403, "colleague": 403, "director": 200,
-                                "other_adviser": 403, "other_director": 404} | NO_CASELOAD,
-}  # fmt: skip
+    "deadlines:list": {
+        "adviser": 200,
+        "colleague": 200,
+        "director": 200,
+        "other_adviser": 200,
+        "other_director": 200,
+    }
+    | NO_CASELOAD,
+    "deadlines:adviser": {
+        "adviser": 403,
+        "colleague": 403,
+        "director": 200,
+        "other_adviser": 403,
+        "other_director": 404,
+    }
+    | NO_CASELOAD,
+}
 COVERED = {page[0] for page in PAGES} | set(LISTS)
 
 
@@ -43,7 +55,7 @@ def alerts(cases) -> dict[str, Alert]:
             object_id=cases.obligations[situation].pk,
             due_on=dt.date(2026, 1, 10),
             detail={"label": "Soins"},
-        )  # fmt: skip
+        )
         for situation, case in cases.cases.items()
     }
 
@@ -70,7 +82,7 @@ def test_alert_page_matrix(client, world, alerts, page, situation):
 
 @pytest.mark.parametrize("url_name", list(LISTS))
 def test_deadline_list_matrix(client, world, url_name):
-    kwargs = {"adviser_id": world.adviser.pk} if url_name == "cases:deadlines_adviser" else {}
+    kwargs = {"adviser_id": world.adviser.pk} if url_name == "deadlines:adviser" else {}
     url = reverse(url_name, kwargs=kwargs)
     expected = LISTS[url_name] | {"anonymous": 302}
     failures = role_failures(client, world, "GET", url, {}, expected.__getitem__)
@@ -79,10 +91,11 @@ def test_deadline_list_matrix(client, world, url_name):
 
 
 def test_nobody_sees_another_advisers_alerts_unless_directing_the_branch(client_for, world, alerts):
-    def shown(user, page="cases:deadlines", **kwargs) -> set[str]:
+    def shown(user, page="deadlines:list", **kwargs) -> set[str]:
         content = client_for(user).get(reverse(page, kwargs=kwargs)).content.decode()
-        return {situation for situation, alert in alerts.items()
-                if f'id="alert-{alert.pk}"' in content}  # fmt: skip
+        return {
+            situation for situation, alert in alerts.items() if f'id="alert-{alert.pk}"' in content
+        }
 
     assert shown(world.adviser) == {"own"}
     assert shown(world.colleague) == {"colleague", "restricted", "excluded"}
@@ -91,8 +104,8 @@ def test_nobody_sees_another_advisers_alerts_unless_directing_the_branch(client_
     assert f'id="alert-{alerts["own"].pk}"' not in home
     # The director reads each adviser's list of the branch, less the case they are excluded
     # from; another branch's director learns nothing of it.
-    by_adviser = shown(world.director, "cases:deadlines_adviser", adviser_id=world.colleague.pk)
+    by_adviser = shown(world.director, "deadlines:adviser", adviser_id=world.colleague.pk)
     assert by_adviser == {"colleague", "restricted"}
-    assert shown(world.director, "cases:deadlines_adviser", adviser_id=world.adviser.pk) == {"own"}
+    assert shown(world.director, "deadlines:adviser", adviser_id=world.adviser.pk) == {"own"}
     other = client_for(world.other_director)
-    assert other.get(reverse("cases:deadlines_adviser", args=[world.adviser.pk])).status_code == 404
+    assert other.get(reverse("deadlines:adviser", args=[world.adviser.pk])).status_code == 404

@@ -19,9 +19,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from cases import alerts, deadlines, legal, services
-from cases.models import Alert, DigestClaim, Measure
+from cases import legal, services
+from cases.models import Measure
 from cases.selectors import tig_pace
+from deadlines import engine
+from deadlines import selectors as alert_selectors
+from deadlines import services as alert_services
+from deadlines.models import Alert, DigestClaim
 from interviews.models import Interview
 from reporting.models import Kind, Report
 from spip.celery import app
@@ -34,15 +38,17 @@ DAY = dt.timedelta(days=1)
 
 
 def _raised(rule: str, case, as_of: dt.date, object_id: int) -> list[Alert]:
-    deadlines.sweep(as_of=as_of, case_id=case.pk)
+    engine.sweep(as_of=as_of, case_id=case.pk)
     return list(Alert.objects.filter(rule=rule, object_id=object_id, status="open"))
 
 
 def _measure(world, case, **terms) -> Measure:
     return services.measure_add(
-        acting_user=world.director, case=case, court_id=case.branch.court_id,
+        acting_user=world.director,
+        case=case,
+        court_id=case.branch.court_id,
         terms=legal.MeasureTerms(**terms),
-    )  # fmt: skip
+    )
 
 
 @dataclass
@@ -67,10 +73,15 @@ def _evaluation(world, cases) -> Boundary:
 
 def _annual(world, cases) -> Boundary:
     measure = _measure(
-        world, cases.own, kind=legal.MeasureKind.PROBATION, decision_date=dt.date(2025, 12, 1),
-        final_date=dt.date(2025, 12, 11), start_date=dt.date(2025, 12, 11),
-        prison_term_months=6, probation_months=36,
-    )  # fmt: skip
+        world,
+        cases.own,
+        kind=legal.MeasureKind.PROBATION,
+        decision_date=dt.date(2025, 12, 1),
+        final_date=dt.date(2025, 12, 11),
+        start_date=dt.date(2025, 12, 11),
+        prison_term_months=6,
+        probation_months=36,
+    )
     due = legal.add_months(measure.start_date, 12)
     return Boundary(cases.own, measure.pk, due - dt.timedelta(days=30), due, "overdue")
 
@@ -94,10 +105,15 @@ def _proof(world, cases) -> Boundary:
 
 def _release_review(world, cases) -> Boundary:
     measure = _measure(
-        world, cases.own, kind=legal.MeasureKind.RELEASE_UNDER_CONSTRAINT,
-        decision_date=dt.date(2026, 11, 20), start_date=dt.date(2027, 11, 1),
-        total_sentence_days=900, remaining_term_days=300, custody_start=dt.date(2026, 3, 1),
-    )  # fmt: skip
+        world,
+        cases.own,
+        kind=legal.MeasureKind.RELEASE_UNDER_CONSTRAINT,
+        decision_date=dt.date(2026, 11, 20),
+        start_date=dt.date(2027, 11, 1),
+        total_sentence_days=900,
+        remaining_term_days=300,
+        custody_start=dt.date(2026, 3, 1),
+    )
     assert measure.status == Measure.Status.PENDING
     due = legal.two_thirds_date(900, dt.date(2026, 3, 1))
     return Boundary(cases.own, measure.pk, due - dt.timedelta(days=30), due, "overdue")
@@ -105,10 +121,15 @@ def _release_review(world, cases) -> Boundary:
 
 def _tig(world, cases) -> Boundary:
     measure = _measure(
-        world, cases.own, kind=legal.MeasureKind.TIG, decision_date=dt.date(2026, 1, 10),
-        final_date=dt.date(2026, 1, 20), start_date=dt.date(2026, 1, 20), tig_hours=100,
+        world,
+        cases.own,
+        kind=legal.MeasureKind.TIG,
+        decision_date=dt.date(2026, 1, 10),
+        final_date=dt.date(2026, 1, 20),
+        start_date=dt.date(2026, 1, 20),
+        tig_hours=100,
         tig_consent=True,
-    )  # fmt: skip
+    )
     return Boundary(
         cases.own, measure.pk, measure.end_date - dt.timedelta(days=90), measure.end_date, "overdue"
     )
@@ -141,8 +162,8 @@ RULES = {
 
 
 def test_every_registered_rule_is_tested_and_names_its_source():
-    assert {rule.code for rule in deadlines.rules()} == set(RULES)
-    assert all(rule.source and rule.label for rule in deadlines.rules())
+    assert {rule.code for rule in engine.rules()} == set(RULES)
+    assert all(rule.source and rule.label for rule in engine.rules())
 
 
 @pytest.mark.parametrize("rule", list(RULES))
@@ -155,15 +176,15 @@ def test_rule_boundaries(world, cases, rule):
             continue
         (alert,) = _raised(rule, case, day, object_id)
         assert alert.due_on == boundary.due
-        assert alerts.urgency(alert, day) in ("information", "later", "soon", "today")
+        assert alert_selectors.urgency(alert, day) in ("information", "later", "soon", "today")
     after = _raised(rule, case, boundary.due + DAY, object_id)
     if boundary.after_due == "closed":
         assert after == []
         assert Alert.objects.get(rule=rule, object_id=object_id).status == "closed"
     else:
         (alert,) = after
-        assert alerts.urgency(alert, boundary.due + DAY) == boundary.after_due
-        assert alerts.urgency(alert, boundary.due) in ("today", "information")
+        assert alert_selectors.urgency(alert, boundary.due + DAY) == boundary.after_due
+        assert alert_selectors.urgency(alert, boundary.due) in ("today", "information")
     # Each day swept raised one alert at most: same object, same due date.
     assert Alert.objects.filter(rule=rule, object_id=object_id).count() == 1
 
@@ -175,7 +196,7 @@ def test_measure_end_is_raised_again_at_each_window(world, cases):
         day = measure.end_date - dt.timedelta(before)
         (alert,) = _raised("measure_end", cases.own, day, measure.pk)
         stages.append((alert.detail["stage"], alert.acknowledged_at is None))
-        alerts.alert_acknowledge(acting_user=world.adviser, alert=alert)
+        alert_services.alert_acknowledge(acting_user=world.adviser, alert=alert)
     # Noted at each stage, it comes back at the next one.
     assert stages == [(90, True), (90, False), (30, True), (30, False), (7, True), (7, False)]
 
@@ -184,7 +205,9 @@ def test_a_missed_tig_deadline_stays_overdue_while_hours_remain(world, cases):
     boundary = _tig(world, cases)
     later = boundary.due + dt.timedelta(days=90)
     (alert,) = _raised("tig_deadline", cases.own, later, boundary.object_id)
-    assert alerts.urgency(alert, later) == "overdue" and alert.detail["weekly_pace"] is None
+    assert (
+        alert_selectors.urgency(alert, later) == "overdue" and alert.detail["weekly_pace"] is None
+    )
     assert _raised("tig_deadline", cases.own, later + DAY, boundary.object_id) == []
 
 
@@ -195,10 +218,15 @@ def test_annual_report_of_a_measure_started_on_29_february(world, cases):
     from reporting.rules import current_anniversary
 
     measure = _measure(
-        world, cases.own, kind=legal.MeasureKind.PROBATION, decision_date=dt.date(2024, 2, 20),
-        final_date=dt.date(2024, 2, 29), start_date=dt.date(2024, 2, 29),
-        prison_term_months=6, probation_months=36,
-    )  # fmt: skip
+        world,
+        cases.own,
+        kind=legal.MeasureKind.PROBATION,
+        decision_date=dt.date(2024, 2, 20),
+        final_date=dt.date(2024, 2, 29),
+        start_date=dt.date(2024, 2, 29),
+        prison_term_months=6,
+        probation_months=36,
+    )
     for as_of in (dt.date(2025, 1, 29), dt.date(2026, 1, 29), dt.date(2026, 2, 27)):
         (alert,) = _raised("annual_report", cases.own, as_of, measure.pk)
         assert alert.due_on == current_anniversary(measure, as_of) == dt.date(as_of.year, 2, 28)
@@ -209,44 +237,50 @@ def test_tig_alert_gives_hours_remaining_and_weekly_pace(world, cases):
     boundary = _tig(world, cases)
     measure = Measure.objects.get(pk=boundary.object_id)
     placement = services.work_placement_add(
-        acting_user=world.adviser, measure=measure, host=cases.placements["own"].host,
-        post="Espaces verts", tutor="M. Blanc", started_on=dt.date(2026, 2, 1),
-    )  # fmt: skip
+        acting_user=world.adviser,
+        measure=measure,
+        host=cases.placements["own"].host,
+        post="Espaces verts",
+        tutor="M. Blanc",
+        started_on=dt.date(2026, 2, 1),
+    )
     for day, hours in ((2, "7.5"), (3, "8"), (4, "8"), (5, "7"), (6, "7")):
         services.work_hours_record(
-            acting_user=world.adviser, placement=placement, date=dt.date(2026, 2, day),
+            acting_user=world.adviser,
+            placement=placement,
+            date=dt.date(2026, 2, day),
             hours=Decimal(hours),
-        )  # fmt: skip
+        )
     as_of = boundary.first + dt.timedelta(days=10)
     (alert,) = _raised("tig_deadline", cases.own, as_of, measure.pk)
     assert alert.detail["hours_remaining"] == 62.5
     assert Decimal(str(alert.detail["weekly_pace"])) == tig_pace(
         Decimal("62.5"), as_of, measure.end_date
     )
-    alerts.decorate(alert, as_of)
+    alert_selectors.decorate(alert, as_of)
     assert alert.description.startswith("62,5 h restantes")
 
 
 def test_a_sweep_run_twice_creates_nothing_twice(world, cases):
     as_of = dt.date(2027, 11, 20)  # end-of-measure, measure end, early end, proofs…
-    first = deadlines.sweep(as_of=as_of)
+    first = engine.sweep(as_of=as_of)
     created = sum(count.created for count in first.values())
     assert created >= 4 * len(cases.cases)
     assert Alert.objects.count() == created
-    again = deadlines.sweep(as_of=as_of)
-    assert all(count == deadlines.RuleCounts(0, 0, 0) for count in again.values())
-    per_case = deadlines.sweep(as_of=as_of, case_id=cases.own.pk)
-    assert all(count == deadlines.RuleCounts(0, 0, 0) for count in per_case.values())
+    again = engine.sweep(as_of=as_of)
+    assert all(count == engine.RuleCounts(0, 0, 0) for count in again.values())
+    per_case = engine.sweep(as_of=as_of, case_id=cases.own.pk)
+    assert all(count == engine.RuleCounts(0, 0, 0) for count in per_case.values())
     assert Alert.objects.count() == created
 
 
 def test_the_sweep_writes_no_row_when_nothing_changed(world, cases):
     as_of = dt.date(2027, 11, 20)
-    deadlines.sweep(as_of=as_of)
+    engine.sweep(as_of=as_of)
     with connection.cursor() as cursor:
         cursor.execute("SELECT max(xmin::text::bigint) FROM cases_alert")
         (before,) = cursor.fetchone()
-        deadlines.sweep(as_of=as_of)
+        engine.sweep(as_of=as_of)
         cursor.execute("SELECT max(xmin::text::bigint) FROM cases_alert")
         assert cursor.fetchone() == (before,)
 
@@ -267,17 +301,22 @@ def test_interview_held_or_planned_closes_interview_alerts(world, cases):
     case = cases.own
     gap = _interview_gap(world, cases)
     as_of = gap.due + DAY
-    deadlines.sweep(as_of=as_of, case_id=case.pk)
+    engine.sweep(as_of=as_of, case_id=case.pk)
     assert set(Alert.objects.filter(case=case, status="open").values_list("rule", flat=True)) >= {
-        "first_convocation", "interview_gap"
-    }  # fmt: skip
+        "first_convocation",
+        "interview_gap",
+    }
     start = dt.datetime.combine(as_of - DAY, dt.time(10), PARIS)
     Interview.objects.create(
-        case=case, person=case.person, adviser=world.adviser, start=start,
-        end=start + dt.timedelta(minutes=45), status=Interview.Status.HELD,
+        case=case,
+        person=case.person,
+        adviser=world.adviser,
+        start=start,
+        end=start + dt.timedelta(minutes=45),
+        status=Interview.Status.HELD,
         created_by=world.adviser,
-    )  # fmt: skip
-    deadlines.sweep(as_of=as_of, case_id=case.pk)
+    )
+    engine.sweep(as_of=as_of, case_id=case.pk)
     still = set(Alert.objects.filter(case=case, status="open").values_list("rule", flat=True))
     assert "first_convocation" not in still and "interview_gap" not in still
 
@@ -286,10 +325,15 @@ def test_report_countersigned_closes_its_alert(world, cases):
     due = legal.add_months(cases.own.opened_on, 3)
     (alert,) = _raised("evaluation_report", cases.own, due, cases.own.pk)
     Report.objects.create(
-        case=cases.own, measure=cases.measures["own"], kind=Kind.EVALUATION,
-        court=cases.own.branch.court, author=world.adviser, status=Report.Status.VALIDATED,
-        validator=world.director, validated_at=timezone.now(),
-    )  # fmt: skip
+        case=cases.own,
+        measure=cases.measures["own"],
+        kind=Kind.EVALUATION,
+        court=cases.own.branch.court,
+        author=world.adviser,
+        status=Report.Status.VALIDATED,
+        validator=world.director,
+        validated_at=timezone.now(),
+    )
     assert _raised("evaluation_report", cases.own, due, cases.own.pk) == []
     alert.refresh_from_db()
     assert alert.status == "closed"
@@ -313,18 +357,19 @@ def test_case_is_recomputed_right_after_a_change(world, cases, django_capture_on
         time_machine.travel(noon, tick=False),
         django_capture_on_commit_callbacks(execute=True),
     ):
-        services.proof_record(acting_user=world.adviser, obligation=obligation,
-                              received_on=due + DAY, compliant=True)  # fmt: skip
+        services.proof_record(
+            acting_user=world.adviser, obligation=obligation, received_on=due + DAY, compliant=True
+        )
     assert not Alert.objects.filter(rule="proof_overdue", status="open").exists()
 
 
 def test_closing_the_case_closes_its_alerts(world, cases):
     as_of = dt.date(2027, 11, 20)
-    deadlines.sweep(as_of=as_of)
+    engine.sweep(as_of=as_of)
     assert Alert.objects.filter(case=cases.own, status="open").exists()
     cases.own.closed_on = as_of
     cases.own.save(update_fields=["closed_on"])
-    deadlines.sweep(as_of=as_of)
+    engine.sweep(as_of=as_of)
     assert not Alert.objects.filter(case=cases.own, status="open").exists()
     assert Alert.objects.filter(case=cases.cases["colleague"], status="open").exists()
 
@@ -333,28 +378,36 @@ def test_snooze_hides_the_alert_until_its_date(world, cases):
     gap = _interview_gap(world, cases)
     as_of = gap.due + DAY
     (alert,) = _raised("interview_gap", cases.own, as_of, cases.own.pk)
-    assert alert in alerts.home_summary(world.adviser, as_of)["first"]
-    alerts.alert_snooze(acting_user=world.adviser, alert=alert, until=as_of + 3 * DAY,
-                        reason="Personne hospitalisée", today=as_of)  # fmt: skip
-    deadlines.sweep(as_of=as_of + DAY, case_id=cases.own.pk)  # the sweep keeps the snooze
+    assert alert in alert_selectors.home_summary(world.adviser, as_of)["first"]
+    alert_services.alert_snooze(
+        acting_user=world.adviser,
+        alert=alert,
+        until=as_of + 3 * DAY,
+        reason="Personne hospitalisée",
+        today=as_of,
+    )
+    engine.sweep(as_of=as_of + DAY, case_id=cases.own.pk)  # the sweep keeps the snooze
     for day, shown in ((as_of, False), (as_of + 2 * DAY, False), (as_of + 3 * DAY, True)):
-        summary = alerts.home_summary(world.adviser, day)
+        summary = alert_selectors.home_summary(world.adviser, day)
         assert (alert in summary["first"]) is shown, day
         assert summary["groups"][0].count == (1 if shown else 0) + sum(
             1 for a in summary["first"] if a.urgency == "overdue" and a != alert
         )
-    listing = alerts.alert_list(alerts.user_alerts(world.adviser, as_of), as_of)
+    listing = alert_selectors.alert_list(alert_selectors.user_alerts(world.adviser, as_of), as_of)
     assert [a.pk for a in listing.snoozed] == [alert.pk]
     # Directors still count it: what waits is theirs to see.
-    (row,) = [r for r in alerts.overdue_by_adviser(world.director, as_of)
-              if r.adviser_id == world.adviser.pk]  # fmt: skip
+    (row,) = [
+        r
+        for r in alert_selectors.overdue_by_adviser(world.director, as_of)
+        if r.adviser_id == world.adviser.pk
+    ]
     assert row.overdue >= 1
 
 
 def test_snooze_form_errors_keep_the_alert_untouched(client_for, world, cases):
     (alert,) = _raised("interview_gap", cases.own, dt.date(2026, 2, 25), cases.own.pk)
     client = client_for(world.adviser)
-    url = reverse("cases:alert_snooze", args=[alert.pk])
+    url = reverse("deadlines:snooze", args=[alert.pk])
     response = client.post(url, {"until": "", "reason": ""})
     content = response.content.decode()
     assert response.status_code == 200
@@ -368,8 +421,9 @@ def test_snooze_form_errors_keep_the_alert_untouched(client_for, world, cases):
     alert.refresh_from_db()
     assert alert.snoozed_until is None
     until = timezone.localdate() + dt.timedelta(days=10)
-    response = client.post(url, {"until": until.isoformat(), "reason": "Hospitalisation",
-                                 "next": "/"})  # fmt: skip
+    response = client.post(
+        url, {"until": until.isoformat(), "reason": "Hospitalisation", "next": "/"}
+    )
     assert response.status_code == 302 and response["Location"] == "/"
     alert.refresh_from_db()
     assert (alert.snoozed_until, alert.snooze_reason, alert.snoozed_by) == (
@@ -377,9 +431,10 @@ def test_snooze_form_errors_keep_the_alert_untouched(client_for, world, cases):
         "Hospitalisation",
         world.adviser,
     )
-    assert AccessLog.objects.filter(user=world.adviser, action="change",
-                                    object_id=str(cases.own.pk)).exists()  # fmt: skip
-    response = client.post(reverse("cases:alert_restore", args=[alert.pk]))
+    assert AccessLog.objects.filter(
+        user=world.adviser, action="change", object_id=str(cases.own.pk)
+    ).exists()
+    response = client.post(reverse("deadlines:restore", args=[alert.pk]))
     alert.refresh_from_db()
     assert alert.snoozed_until is None and alert.snooze_reason == ""
 
@@ -389,38 +444,42 @@ def test_only_informative_alerts_can_be_acknowledged(client_for, world, cases):
     (early,) = _raised("early_end", cases.own, boundary.due, boundary.object_id)
     (proof,) = _raised("proof_overdue", cases.own, boundary.due, cases.obligations["own"].pk)
     client = client_for(world.adviser)
-    client.post(reverse("cases:alert_acknowledge", args=[early.pk]))
-    response = client.post(reverse("cases:alert_acknowledge", args=[proof.pk]), follow=True)
+    client.post(reverse("deadlines:acknowledge", args=[early.pk]))
+    response = client.post(reverse("deadlines:acknowledge", args=[proof.pk]), follow=True)
     assert "Cette échéance se clôt d’elle-même" in response.content.decode()
     early.refresh_from_db()
     proof.refresh_from_db()
     assert early.acknowledged_by == world.adviser and proof.acknowledged_at is None
-    listing = alerts.alert_list(alerts.user_alerts(world.adviser, boundary.due), boundary.due)
+    listing = alert_selectors.alert_list(
+        alert_selectors.user_alerts(world.adviser, boundary.due), boundary.due
+    )
     assert [a.pk for a in listing.acknowledged] == [early.pk]
     assert early.pk not in [a.pk for group in listing.groups for a in group.alerts]
 
 
 def test_nightly_sweep_notifies_each_adviser_once_with_counts(world, cases):
     as_of = dt.date(2027, 11, 20)
-    deadlines.sweep(as_of=as_of)
-    assert alerts.notify_new_alerts(as_of=as_of) == 3  # every adviser
+    engine.sweep(as_of=as_of)
+    assert alert_services.notify_new_alerts(as_of=as_of) == 3  # every adviser
     (note,) = Notification.objects.filter(recipient=world.adviser)
     raised = Alert.objects.filter(case__adviser=world.adviser).exclude(
         rule__in=["measure_end", "early_end"]
     )
     assert note.message.startswith(f"{raised.count()} nouvelles échéances")
-    assert note.link == reverse("cases:deadlines")
+    assert note.link == reverse("deadlines:list")
     assert "Martin" not in note.message.upper()
     # A rerun raises nothing new, so nobody is told again.
-    deadlines.sweep(as_of=as_of)
-    assert alerts.notify_new_alerts(as_of=as_of) == 0
+    engine.sweep(as_of=as_of)
+    assert alert_services.notify_new_alerts(as_of=as_of) == 0
     # An alert raised during the day by a case recompute is told the next night.
     services.obligation_add(
-        acting_user=world.director, measure=cases.measures["own"],
-        type=cases.obligations["own"].type, imposed_on=dt.date(2027, 10, 1),
-    )  # fmt: skip
-    deadlines.case_refresh(cases.own.pk, as_of=as_of + DAY)
-    assert alerts.notify_new_alerts(as_of=as_of + DAY) == 1
+        acting_user=world.director,
+        measure=cases.measures["own"],
+        type=cases.obligations["own"].type,
+        imposed_on=dt.date(2027, 10, 1),
+    )
+    engine.case_refresh(cases.own.pk, as_of=as_of + DAY)
+    assert alert_services.notify_new_alerts(as_of=as_of + DAY) == 1
     assert (
         Notification.objects.filter(recipient=world.adviser)
         .first()
@@ -432,8 +491,8 @@ def test_director_sees_the_deadlines_of_cases_waiting_for_an_adviser(client_for,
     from cases.models import Case
 
     Case.objects.filter(pk=cases.own.pk).update(adviser=None)
-    deadlines.sweep(as_of=timezone.localdate())
-    rows = alerts.overdue_by_adviser(world.director, timezone.localdate())
+    engine.sweep(as_of=timezone.localdate())
+    rows = alert_selectors.overdue_by_adviser(world.director, timezone.localdate())
     (waiting,) = [row for row in rows if row.adviser_id is None]
     assert waiting.name == "Dossiers sans conseiller" and waiting.overdue >= 1
     home = client_for(world.director).get(reverse("home")).content.decode()
@@ -444,14 +503,14 @@ def _digest_world(world, cases) -> dt.date:
     world.adviser.email = "cpip@justice.example"
     world.adviser.save(update_fields=["email"])
     monday = dt.date(2026, 2, 23)
-    deadlines.sweep(as_of=monday)
+    engine.sweep(as_of=monday)
     return monday
 
 
 def test_digest_goes_once_per_week_with_numbers_and_initials_only(world, cases):
     monday = _digest_world(world, cases)
-    assert alerts.digest_send(as_of=monday) == 1
-    assert alerts.digest_send(as_of=monday + DAY) == 0  # same week: already claimed
+    assert alert_services.digest_send(as_of=monday) == 1
+    assert alert_services.digest_send(as_of=monday + DAY) == 0  # same week: already claimed
     (message,) = mail.outbox
     assert message.to == ["cpip@justice.example"]
     assert message.subject == "Vos échéances de la semaine du 23/02/2026"
@@ -460,7 +519,7 @@ def test_digest_goes_once_per_week_with_numbers_and_initials_only(world, cases):
     assert "soins" not in message.body.lower()  # no obligation (here a care order)
     assert "http://127.0.0.1:8000/deadlines/" in message.body
     assert DigestClaim.objects.get(recipient=world.adviser, week=monday).sent_at is not None
-    assert alerts.digest_send(as_of=monday + 7 * DAY) == 1
+    assert alert_services.digest_send(as_of=monday + 7 * DAY) == 1
     assert len(mail.outbox) == 2
 
 
@@ -470,16 +529,16 @@ def test_a_failed_digest_gives_its_claim_back(world, cases, monkeypatch):
     def refuse(*args, **kwargs):
         raise ConnectionRefusedError("SMTP down")
 
-    monkeypatch.setattr(alerts, "send_mail", refuse)
-    assert alerts.digest_send(as_of=monday) == 0
+    monkeypatch.setattr(alert_services, "send_mail", refuse)
+    assert alert_services.digest_send(as_of=monday) == 0
     assert not DigestClaim.objects.exists()
     monkeypatch.undo()
-    assert alerts.digest_send(as_of=monday) == 1
+    assert alert_services.digest_send(as_of=monday) == 1
 
 
 def test_digest_task_on_monday_morning(world, cases):
     monday = _digest_world(world, cases)
-    from cases.tasks import send_digests
+    from deadlines.tasks import send_digests
 
     with time_machine.travel(dt.datetime.combine(monday, dt.time(7), PARIS), tick=False):
         assert send_digests.apply().get() == 1
@@ -506,29 +565,32 @@ def _home_queries(client, user, page: str = "home") -> int:
 
 
 def test_home_query_count_does_not_grow_with_alerts(client, world, cases):
-    deadlines.sweep(as_of=timezone.localdate())
+    engine.sweep(as_of=timezone.localdate())
     few = Alert.objects.filter(case__adviser=world.adviser).count()
     adviser_few, director_few = (
         _home_queries(client, world.adviser),
         _home_queries(client, world.director),
     )
-    list_few = _home_queries(client, world.adviser, "cases:deadlines")
+    list_few = _home_queries(client, world.adviser, "deadlines:list")
     for number in range(30):
         Alert.objects.create(
-            rule="proof_overdue", case=cases.own, object_id=10_000 + number,
-            due_on=timezone.localdate() - dt.timedelta(days=number), detail={"label": "Soins"},
-        )  # fmt: skip
+            rule="proof_overdue",
+            case=cases.own,
+            object_id=10_000 + number,
+            due_on=timezone.localdate() - dt.timedelta(days=number),
+            detail={"label": "Soins"},
+        )
     assert Alert.objects.filter(case__adviser=world.adviser).count() == few + 30
     assert _home_queries(client, world.adviser) == adviser_few
     assert _home_queries(client, world.director) == director_few
-    assert _home_queries(client, world.adviser, "cases:deadlines") == list_few
+    assert _home_queries(client, world.adviser, "deadlines:list") == list_few
     # session, user, unread count, session save (3); deadlines: counts and the most urgent
     # (2); interviews: agenda, its workshop sessions, outcomes, reminders (4); reports (1)
     assert adviser_few == 13
 
 
 def test_home_page_lists_the_advisers_deadlines_by_urgency(client_for, world, cases):
-    deadlines.sweep(as_of=timezone.localdate())
+    engine.sweep(as_of=timezone.localdate())
     content = client_for(world.adviser).get(reverse("home")).content.decode()
     assert 'id="home-deadlines"' in content
     overdue = Alert.objects.filter(case__adviser=world.adviser, due_on__lt=timezone.localdate())
@@ -538,4 +600,4 @@ def test_home_page_lists_the_advisers_deadlines_by_urgency(client_for, world, ca
     assert f'id="alert-{alert.pk}"' in content
     assert reverse("interviews:schedule_for_case", args=[cases.own.pk]) in content
     director = client_for(world.director).get(reverse("home")).content.decode()
-    assert f'href="{reverse("cases:deadlines_adviser", args=[world.adviser.pk])}"' in director
+    assert f'href="{reverse("deadlines:adviser", args=[world.adviser.pk])}"' in director

@@ -9,8 +9,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from cases import deadlines
-from cases.models import Alert
+from deadlines import engine
+from deadlines.models import Alert
 from interviews.models import Interview
 from reporting import services
 from reporting.models import Kind, Report
@@ -55,18 +55,22 @@ def test_home_shows_todays_convocations_and_the_caseloads_deadlines(demo, consei
         assert reverse("interviews:detail", args=[interview.pk]) in home
     mine = Alert.objects.filter(case__adviser__username="conseiller", status="open")
     assert set(mine.values_list("rule", flat=True)) >= {
-        "proof_overdue", "evaluation_report", "interview_gap", "end_of_measure_report",
-        "measure_end", "early_end",
-    }  # fmt: skip
+        "proof_overdue",
+        "evaluation_report",
+        "interview_gap",
+        "end_of_measure_report",
+        "measure_end",
+        "early_end",
+    }
     most_urgent = mine.exclude(rule__in=["measure_end", "early_end"]).order_by(
         "due_on", "case__number", "id"
     )[0]
     assert f'id="alert-{most_urgent.pk}"' in home
-    page = conseiller.get(reverse("cases:deadlines")).content.decode()
+    page = conseiller.get(reverse("deadlines:list")).content.decode()
     assert all(f'id="alert-{pk}"' in page for pk in mine.values_list("pk", flat=True))
     # The seeding swept as the nightly task does: sweeping again changes nothing.
-    again = deadlines.sweep(as_of=today)
-    assert all(count == deadlines.RuleCounts(0, 0, 0) for count in again.values())
+    again = engine.sweep(as_of=today)
+    assert all(count == engine.RuleCounts(0, 0, 0) for count in again.values())
 
 
 def test_recording_the_missing_proof_closes_its_alert(
@@ -75,7 +79,7 @@ def test_recording_the_missing_proof_closes_its_alert(
     alert = Alert.objects.filter(
         case__adviser__username="conseiller", rule="proof_overdue", status="open"
     ).first()
-    assert f'id="alert-{alert.pk}"' in conseiller.get(reverse("cases:deadlines")).content.decode()
+    assert f'id="alert-{alert.pk}"' in conseiller.get(reverse("deadlines:list")).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         response = conseiller.post(
             reverse("cases:proof_add", args=[alert.object_id]),
@@ -85,7 +89,7 @@ def test_recording_the_missing_proof_closes_its_alert(
     alert.refresh_from_db()
     assert alert.status == "closed"
     assert (
-        f'id="alert-{alert.pk}"' not in conseiller.get(reverse("cases:deadlines")).content.decode()
+        f'id="alert-{alert.pk}"' not in conseiller.get(reverse("deadlines:list")).content.decode()
     )
 
 
@@ -102,8 +106,13 @@ def test_issuing_the_due_report_closes_its_alert(
         )
     report = Report.objects.get(measure_id=alert.object_id, kind=Kind.END_OF_MEASURE)
     data = {name: getattr(report, name) for name in services.DRAFT_FIELDS}
-    data |= {"court": report.court_id, "version": report.version, "judge": "Mme Fontaine",
-             "analysis": "Mesure exécutée sans incident.", "proposal": "nothing"}  # fmt: skip
+    data |= {
+        "court": report.court_id,
+        "version": report.version,
+        "judge": "Mme Fontaine",
+        "analysis": "Mesure exécutée sans incident.",
+        "proposal": "nothing",
+    }
     conseiller.post(reverse("reporting:submit", args=[report.pk]), data)
     alert.refresh_from_db()
     assert alert.status == "open"  # submitted is not enough: it must leave the service

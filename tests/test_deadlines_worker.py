@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from cases.models import Alert
-from cases.tasks import sweep_deadlines
+from deadlines.models import Alert
+from deadlines.tasks import sweep_deadlines
 from spip.models import Notification
 from spip.tasks import ping
 from tests.test_processes import celery_worker  # noqa: F401

@@ -46,9 +46,22 @@ from spip.workdays import week_start
 pytestmark = [pytest.mark.django_db, pytest.mark.date_sensitive]
 
 MODELS = [
-    Person, Case, Measure, MeasureEvent, Obligation, Proof, WorkPlacement, WorkHours, Assessment,
-    Incident, Transfer, CaseUserObjectPermission, Partner, Notification, AccessLog,
-]  # fmt: skip
+    Person,
+    Case,
+    Measure,
+    MeasureEvent,
+    Obligation,
+    Proof,
+    WorkPlacement,
+    WorkHours,
+    Assessment,
+    Incident,
+    Transfer,
+    CaseUserObjectPermission,
+    Partner,
+    Notification,
+    AccessLog,
+]
 # Ranges ARCEP reserves for fiction: a demo reminder must never reach a real phone.
 FICTION_RANGES = ("06 39 98 ", "04 65 71 ")
 
@@ -348,9 +361,19 @@ def test_tig_hours_never_exceed_the_hours_ordered_some_on_pace_some_behind(demo)
 
 
 MEDICAL_WORDS = (
-    "diagnostic", "traitement", "médicament", "pathologie", "dépression", "psychiatr",
-    "méthadone", "subutex", "vih", "hépatite", "ordonnance", "maladie",
-)  # fmt: skip
+    "diagnostic",
+    "traitement",
+    "médicament",
+    "pathologie",
+    "dépression",
+    "psychiatr",
+    "méthadone",
+    "subutex",
+    "vih",
+    "hépatite",
+    "ordonnance",
+    "maladie",
+)
 
 
 def test_about_half_the_files_have_an_assessment_some_two(demo):

@@ -1,4 +1,4 @@
-"""spip.devenv: how `make demo` / `make test` find PostgreSQL and Redis, and the demo supervisor.
+"""tools.devenv: how `make demo` / `make test` find PostgreSQL and Redis, and the demo supervisor.
 
 The choice tests pass a fake *machine* (FakeProbe); the supervisor tests run real processes;
 one test starts the real embedded servers as a non-root user. None of them needs Django.
@@ -24,8 +24,9 @@ from pathlib import Path
 
 import pytest
 
-from spip import devenv
-from spip.devenv import Choice, Unavailable, choose_database, choose_redis
+from spip import envfile
+from tools import devenv
+from tools.devenv import Choice, Unavailable, choose_database, choose_redis
 
 PG = (devenv.HOST, devenv.PG_PORT)
 REDIS = (devenv.HOST, devenv.REDIS_PORT)
@@ -181,13 +182,17 @@ def test_env_file_syntax_matches_spip_config(tmp_path):
     path = tmp_path / ".env"
     path.write_text(
         "# comment\n\nexport DATABASE_URL='postgres://u@h/db'\nREDIS_URL = \"redis://h:1/0\"\n"
-        "not a setting\n"
     )
     assert devenv.read_env_file(path) == {
         "DATABASE_URL": "postgres://u@h/db",
         "REDIS_URL": "redis://h:1/0",
     }
     assert devenv.read_env_file(tmp_path / "missing") == {}
+    # The same reader as spip.config (spip.envfile): a malformed line is refused, not skipped.
+    with path.open("a") as file:
+        file.write("not a setting\n")
+    with pytest.raises(envfile.EnvFileError, match=r"\.env, line 5: expected NAME=value"):
+        devenv.read_env_file(path)
 
 
 def test_printed_source_never_shows_a_password():
@@ -220,7 +225,7 @@ time.sleep(0.5 if sys.argv[2] == "die" else 60)
 sys.exit(3)
 """
 SUPERVISOR = (
-    "import json, sys; from spip.devenv import run; sys.exit(run(json.loads(sys.argv[1]), 1))"
+    "import json, sys; from tools.devenv import run; sys.exit(run(json.loads(sys.argv[1]), 1))"
 )
 
 
@@ -292,10 +297,14 @@ def test_a_child_dying_stops_the_others_and_exits_non_zero(tmp_path):
 # --- The embedded servers, for real -----------------------------------------------------------
 
 START = """
-import importlib.util, sys
+import importlib.util, sys, types
 from pathlib import Path
-# Loaded from its file, not as spip.devenv: spip/__init__.py imports Celery, which this
-# interpreter (maybe not the venv's) may lack.
+# Loaded from its file, not as tools.devenv: spip/__init__.py imports Celery, which this
+# interpreter (maybe not the venv's) may lack. The `spip` package devenv imports from is a
+# bare one holding only the copy of spip/envfile.py (standard library only).
+spip = types.ModuleType("spip")
+spip.__path__ = [str(Path(sys.argv[1]).parent / "spip")]
+sys.modules["spip"] = spip
 spec = importlib.util.spec_from_file_location("devenv", sys.argv[1])
 devenv = importlib.util.module_from_spec(spec)
 sys.modules["devenv"] = devenv
@@ -349,14 +358,29 @@ def test_embedded_servers_start_as_non_root_with_the_extensions_spip_needs():
     try:
         # A copy of the module: the project directory may be out of the user's reach.
         shutil.copy(devenv.__file__, base / "devenv.py")
+        (base / "spip").mkdir()
+        shutil.copy(envfile.__file__, base / "spip" / "envfile.py")
         if "user" in options:
             os.chown(base, options["user"], options["group"])
+            os.chown(base / "spip", options["user"], options["group"])
         subprocess.run(
-            [python, "-c", START, str(base / "devenv.py"), str(bin_dir), str(redis_server),
-             str(base), str(pg_port), str(redis_port)],
+            [
+                python,
+                "-c",
+                START,
+                str(base / "devenv.py"),
+                str(bin_dir),
+                str(redis_server),
+                str(base),
+                str(pg_port),
+                str(redis_port),
+            ],
             env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(base)},
-            cwd=base, check=True, timeout=60, **options,
-        )  # fmt: skip
+            cwd=base,
+            check=True,
+            timeout=60,
+            **options,
+        )
 
         url = f"postgres://postgres@127.0.0.1:{pg_port}/spip"
         devenv.ensure_database(url)

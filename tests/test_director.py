@@ -29,11 +29,29 @@ pytestmark = [pytest.mark.django_db, pytest.mark.date_sensitive]
 TODAY = dt.date(2026, 11, 23)
 NOW = dt.datetime(2026, 11, 23, 10, tzinfo=dt.UTC)
 S = Measure.Status
-ROLES = ["anonymous", "adviser", "colleague", "director", "secretary", "other_adviser",
-         "other_director", "clerk", "partner", "admin"]  # fmt: skip
+ROLES = [
+    "anonymous",
+    "adviser",
+    "colleague",
+    "director",
+    "secretary",
+    "other_adviser",
+    "other_director",
+    "clerk",
+    "partner",
+    "admin",
+]
 # Staff who may know the page exists are refused (403); the others never see it (404).
-REFUSED = {"anonymous": 302, "adviser": 403, "colleague": 403, "secretary": 403,
-           "other_adviser": 403, "clerk": 404, "partner": 404, "admin": 403}  # fmt: skip
+REFUSED = {
+    "anonymous": 302,
+    "adviser": 403,
+    "colleague": 403,
+    "secretary": 403,
+    "other_adviser": 403,
+    "clerk": 404,
+    "partner": 404,
+    "admin": 403,
+}
 
 
 def _case(world, *, adviser=None, branch=None, intensity="standard", measures=(), closed=False):
@@ -42,16 +60,30 @@ def _case(world, *, adviser=None, branch=None, intensity="standard", measures=()
     branch = branch or (adviser.branch if adviser else world.branch)
     director = world.director if branch == world.branch else world.other_director
     case = services.case_open(
-        acting_user=director, branch=branch, adviser=adviser, opened_on=dt.date(2025, 1, 6),
-        intensity=IntensityLevel.objects.get(code=intensity), intensity_reason="évaluation",
-        person_data={"birth_name": "Lefèvre", "first_names": "Sam", "sex": "X",
-                     "birth_date": dt.date(1988, 3, 4)}, confirmed_distinct=True,
-    )  # fmt: skip
+        acting_user=director,
+        branch=branch,
+        adviser=adviser,
+        opened_on=dt.date(2025, 1, 6),
+        intensity=IntensityLevel.objects.get(code=intensity),
+        intensity_reason="évaluation",
+        person_data={
+            "birth_name": "Lefèvre",
+            "first_names": "Sam",
+            "sex": "X",
+            "birth_date": dt.date(1988, 3, 4),
+        },
+        confirmed_distinct=True,
+    )
     for kind, status, end_date in measures:
         Measure.objects.create(
-            case=case, kind=kind, court=branch.court, decision_date=dt.date(2025, 1, 2),
-            start_date=dt.date(2025, 1, 6), status=status, end_date=end_date,
-        )  # fmt: skip
+            case=case,
+            kind=kind,
+            court=branch.court,
+            decision_date=dt.date(2025, 1, 2),
+            start_date=dt.date(2025, 1, 6),
+            status=status,
+            end_date=end_date,
+        )
     if closed:
         Case.objects.filter(pk=case.pk).update(closed_on=dt.date(2025, 6, 1))
     return case
@@ -76,27 +108,59 @@ LATER, PAST = dt.date(2027, 6, 1), dt.date(2026, 10, 1)
         ([("renforcee", [("probation", S.ACTIVE, LATER)])], 1, "1.5", {"probation": 1}),
         ([("allegee", [("course", S.ACTIVE, None)])], 1, "0.25", {"course": 1}),
         # Two measures of one case both weigh; the case counts once per kind.
-        ([("soutenue", [("probation", S.ACTIVE, LATER), ("tig", S.ACTIVE, LATER)])], 1, "2.5",
-         {"probation": 1, "tig": 1}),
-        ([("standard", [("socio_judicial", S.ACTIVE, None)]),
-          ("renforcee", [("ddse_sentence", S.ACTIVE, LATER)]),
-          ("renforcee", [("ddse_sentence", S.SUSPENDED, None)])], 3, "6.5",
-         {"socio_judicial": 1, "ddse_sentence": 2}),
+        (
+            [("soutenue", [("probation", S.ACTIVE, LATER), ("tig", S.ACTIVE, LATER)])],
+            1,
+            "2.5",
+            {"probation": 1, "tig": 1},
+        ),
+        (
+            [
+                ("standard", [("socio_judicial", S.ACTIVE, None)]),
+                ("renforcee", [("ddse_sentence", S.ACTIVE, LATER)]),
+                ("renforcee", [("ddse_sentence", S.SUSPENDED, None)]),
+            ],
+            3,
+            "6.5",
+            {"socio_judicial": 1, "ddse_sentence": 2},
+        ),
         # Pending and suspended measures still run.
-        ([("standard", [("parole", S.PENDING, LATER), ("probation", S.SUSPENDED, None)])], 1,
-         "2.5", {"parole": 1, "probation": 1}),
+        (
+            [("standard", [("parole", S.PENDING, LATER), ("probation", S.SUSPENDED, None)])],
+            1,
+            "2.5",
+            {"parole": 1, "probation": 1},
+        ),
         # Over: ended, revoked, or active past its end date (a status not yet recomputed).
-        ([("standard", [("probation", S.ENDED, PAST), ("tig", S.REVOKED, PAST),
-                        ("parole", S.ACTIVE, PAST)])], 1, "0", {}),
+        (
+            [
+                (
+                    "standard",
+                    [
+                        ("probation", S.ENDED, PAST),
+                        ("tig", S.REVOKED, PAST),
+                        ("parole", S.ACTIVE, PAST),
+                    ],
+                )
+            ],
+            1,
+            "0",
+            {},
+        ),
         # A closed case weighs nothing and is not counted.
         ([("closed", [("probation", S.ACTIVE, LATER)])], 0, "0", {}),
     ],
-)  # fmt: skip
+)
 def test_weighted_load(world, reference, cases, open_cases, load, by_kind):
     for intensity, measures in cases:
         closed = intensity == "closed"
-        _case(world, adviser=world.adviser, intensity="standard" if closed else intensity,
-              measures=measures, closed=closed)  # fmt: skip
+        _case(
+            world,
+            adviser=world.adviser,
+            intensity="standard" if closed else intensity,
+            measures=measures,
+            closed=closed,
+        )
     _case(world, adviser=world.colleague, measures=[("probation", S.ACTIVE, LATER)])
     page = allocation.allocation_page(world.director, as_of=TODAY)
     item = _load_of(page, world.adviser)
@@ -108,8 +172,12 @@ def test_weighted_load(world, reference, cases, open_cases, load, by_kind):
 @time_machine.travel(NOW, tick=False)
 def test_caseloads_page_shows_loads_against_the_target(client_for, world, reference):
     for _ in range(3):
-        _case(world, adviser=world.adviser, intensity="renforcee",
-              measures=[("probation", S.ACTIVE, LATER)])  # fmt: skip
+        _case(
+            world,
+            adviser=world.adviser,
+            intensity="renforcee",
+            measures=[("probation", S.ACTIVE, LATER)],
+        )
     response = client_for(world.director).get(reverse("cases:director_caseloads"))
     assert response.status_code == 200
     content = response.content.decode()
@@ -132,9 +200,12 @@ def _populate(world, advisers: int) -> None:
         _case(world, measures=[("parole", S.PENDING, LATER)])
         if previous is not None:
             services.case_substitutes_set(
-                acting_user=world.director, absent=previous, substitute=adviser,
-                until=TODAY + dt.timedelta(days=7), reason="congé",
-            )  # fmt: skip
+                acting_user=world.director,
+                absent=previous,
+                substitute=adviser,
+                until=TODAY + dt.timedelta(days=7),
+                reason="congé",
+            )
         previous = adviser
 
 
@@ -217,9 +288,13 @@ def test_substitute_loses_access_the_day_after_the_leave_ends(client_for, world,
     services._grant(co_followed, world.colleague)  # the colleague already co-follows it
     response = client_for(world.director).post(
         reverse("cases:director_substitutes"),
-        {"absent": world.adviser.pk, "substitute": world.colleague.pk,
-         "until": last_day.isoformat(), "reason": "congé maternité"},
-    )  # fmt: skip
+        {
+            "absent": world.adviser.pk,
+            "substitute": world.colleague.pk,
+            "until": last_day.isoformat(),
+            "reason": "congé maternité",
+        },
+    )
     assert response.status_code == 302
     next_day = last_day + dt.timedelta(days=1)
     for case in (cases.own, second):
@@ -241,8 +316,12 @@ def test_substitute_loses_access_the_day_after_the_leave_ends(client_for, world,
 def test_substitute_form_bad_input(client_for, world, cases):
     client = client_for(world.director)
     url = reverse("cases:director_substitutes")
-    valid = {"absent": world.adviser.pk, "substitute": world.colleague.pk,
-             "until": (TODAY + dt.timedelta(days=3)).isoformat(), "reason": "congé"}  # fmt: skip
+    valid = {
+        "absent": world.adviser.pk,
+        "substitute": world.colleague.pk,
+        "until": (TODAY + dt.timedelta(days=3)).isoformat(),
+        "reason": "congé",
+    }
     for change, field in [
         ({"absent": "", "substitute": "", "until": "", "reason": ""}, "absent"),
         ({"until": "2026-02-31"}, "until"),
@@ -268,29 +347,41 @@ def test_substitute_rules(world, cases):
     until = TODAY + dt.timedelta(days=3)
     with pytest.raises(SpipError) as error:
         services.case_substitutes_set(
-            acting_user=world.director, absent=world.adviser, substitute=world.other_adviser,
-            until=until, reason="congé",
-        )  # fmt: skip
+            acting_user=world.director,
+            absent=world.adviser,
+            substitute=world.other_adviser,
+            until=until,
+            reason="congé",
+        )
     assert error.value.field == "substitute"
     with pytest.raises(NotAllowed):
         services.case_substitutes_set(
-            acting_user=world.other_director, absent=world.adviser, substitute=world.colleague,
-            until=until, reason="congé",
-        )  # fmt: skip
+            acting_user=world.other_director,
+            absent=world.adviser,
+            substitute=world.colleague,
+            until=until,
+            reason="congé",
+        )
     # The colleague is excluded from the adviser's case: no grant on it.
     cases.own.excluded_staff.add(world.colleague)
     granted = services.case_substitutes_set(
-        acting_user=world.director, absent=world.adviser, substitute=world.colleague,
-        until=until, reason="congé",
-    )  # fmt: skip
+        acting_user=world.director,
+        absent=world.adviser,
+        substitute=world.colleague,
+        until=until,
+        reason="congé",
+    )
     assert granted == []
 
 
 @time_machine.travel(NOW, tick=False)
 @pytest.mark.parametrize("status", [S.ACTIVE, S.SUSPENDED, S.PENDING])
 def test_closing_is_refused_while_a_measure_runs(world, reference, status):
-    case = _case(world, adviser=world.adviser,
-                 measures=[("probation", S.ENDED, PAST), ("tig", status, LATER)])  # fmt: skip
+    case = _case(
+        world,
+        adviser=world.adviser,
+        measures=[("probation", S.ENDED, PAST), ("tig", status, LATER)],
+    )
     with pytest.raises(SpipError) as error:
         services.case_close(acting_user=world.director, case=case, closed_on=TODAY, reason="fin")
     assert error.value.field is None  # shown above the form: it is about the whole case
@@ -301,8 +392,11 @@ def test_closing_is_refused_while_a_measure_runs(world, reference, status):
 
 @time_machine.travel(NOW, tick=False)
 def test_closing_a_case_whose_measures_are_over(client_for, world, reference, cases):
-    over = _case(world, adviser=world.adviser,
-                 measures=[("probation", S.ENDED, PAST), ("tig", S.ACTIVE, PAST)])  # fmt: skip
+    over = _case(
+        world,
+        adviser=world.adviser,
+        measures=[("probation", S.ENDED, PAST), ("tig", S.ACTIVE, PAST)],
+    )
     _case(world, adviser=world.adviser)  # no measure yet: not "over"
     client = client_for(world.director)
     page = client.get(reverse("cases:director_caseloads")).context["page"]
@@ -337,10 +431,15 @@ def test_closing_a_case_whose_measures_are_over(client_for, world, reference, ca
 
 @time_machine.travel(NOW, tick=False)
 def test_adviser_page_lists_cases_heaviest_first_with_a_reassign_link(client_for, world, reference):
-    light = _case(world, adviser=world.adviser, intensity="allegee",
-                  measures=[("probation", S.ACTIVE, LATER)])  # fmt: skip
-    heavy = _case(world, adviser=world.adviser, intensity="renforcee",
-                  measures=[("socio_judicial", S.ACTIVE, None)])  # fmt: skip
+    light = _case(
+        world, adviser=world.adviser, intensity="allegee", measures=[("probation", S.ACTIVE, LATER)]
+    )
+    heavy = _case(
+        world,
+        adviser=world.adviser,
+        intensity="renforcee",
+        measures=[("socio_judicial", S.ACTIVE, None)],
+    )
     _case(world, adviser=world.colleague)
     response = client_for(world.director).get(
         reverse("cases:director_adviser", args=[world.adviser.pk])
@@ -402,9 +501,13 @@ def test_allocation_is_in_the_directors_menu_only(client_for, world):
 def test_french_messages(client_for, world, cases):  # French merge
     response = client_for(world.director).post(
         reverse("cases:director_substitutes"),
-        {"absent": world.adviser.pk, "substitute": world.colleague.pk,
-         "until": (TODAY - dt.timedelta(days=1)).isoformat(), "reason": "congé"},
-    )  # fmt: skip
+        {
+            "absent": world.adviser.pk,
+            "substitute": world.colleague.pk,
+            "until": (TODAY - dt.timedelta(days=1)).isoformat(),
+            "reason": "congé",
+        },
+    )
     assert "Cette absence est déjà terminée." in response.content.decode()
     content = client_for(world.director).get(reverse("cases:director_caseloads")).content
     assert "Charge pondérée" in content.decode()

@@ -33,15 +33,39 @@ PAGES = [
 ]
 LISTS = {
     # agenda, outcomes to log, scheduling from the agenda, calendar settings
-    "interviews:agenda": {"adviser": 200, "colleague": 200, "director": 200, "secretary": 200,
-                          "other_adviser": 200, "other_director": 200},
-    "interviews:outcomes": {"adviser": 200, "colleague": 200, "director": 200, "secretary": 403,
-                            "other_adviser": 200, "other_director": 200},
-    "interviews:schedule": {"adviser": 200, "colleague": 200, "director": 200, "secretary": 200,
-                            "other_adviser": 200, "other_director": 200},
-    "interviews:calendar": {"adviser": 200, "colleague": 200, "director": 200, "secretary": 403,
-                            "other_adviser": 200, "other_director": 200},
-}  # fmt: skip
+    "interviews:agenda": {
+        "adviser": 200,
+        "colleague": 200,
+        "director": 200,
+        "secretary": 200,
+        "other_adviser": 200,
+        "other_director": 200,
+    },
+    "interviews:outcomes": {
+        "adviser": 200,
+        "colleague": 200,
+        "director": 200,
+        "secretary": 403,
+        "other_adviser": 200,
+        "other_director": 200,
+    },
+    "interviews:schedule": {
+        "adviser": 200,
+        "colleague": 200,
+        "director": 200,
+        "secretary": 200,
+        "other_adviser": 200,
+        "other_director": 200,
+    },
+    "interviews:calendar": {
+        "adviser": 200,
+        "colleague": 200,
+        "director": 200,
+        "secretary": 403,
+        "other_adviser": 200,
+        "other_director": 200,
+    },
+}
 OUTSIDERS = {"clerk": 404, "partner": 404, "admin": 403, "anonymous": 302}
 COVERED = {page[0] for page in PAGES} | set(LISTS) | {"interviews:calendar_feed"}
 
@@ -64,11 +88,15 @@ def interviews(world, cases) -> dict[str, Interview]:
     for n, (situation, case) in enumerate(cases.cases.items()):
         start = paris_datetime(tomorrow, dt.time(9 + n, 0))
         built[situation] = Interview.objects.create(
-            case=case, person=case.person, adviser=case.adviser, start=start,
-            end=start + dt.timedelta(minutes=45), created_by=case.adviser,
+            case=case,
+            person=case.person,
+            adviser=case.adviser,
+            start=start,
+            end=start + dt.timedelta(minutes=45),
+            created_by=case.adviser,
             reminder=Interview.Reminder.CLAIMED,
             reminder_claimed_at=timezone.now() - dt.timedelta(hours=1),
-        )  # fmt: skip
+        )
     return built
 
 

@@ -24,9 +24,15 @@ pytestmark = [pytest.mark.django_db, pytest.mark.date_sensitive]
 
 def _interview(case, adviser, start: dt.datetime, **extra) -> Interview:
     return Interview.objects.create(
-        case=case, person=case.person, adviser=adviser, start=start,
-        end=start + dt.timedelta(minutes=45), created_by=adviser, place="Bureau 3", **extra,
-    )  # fmt: skip
+        case=case,
+        person=case.person,
+        adviser=adviser,
+        start=start,
+        end=start + dt.timedelta(minutes=45),
+        created_by=adviser,
+        place="Bureau 3",
+        **extra,
+    )
 
 
 def _contact(person, *, email: str = "", phone: str = "", opt_out: bool = False) -> None:
@@ -43,8 +49,9 @@ def test_reminders_go_once_about_48_hours_ahead(world, cases, caplog):
     opted_out = _interview(colleague, world.colleague, now + dt.timedelta(hours=30))
     later = _interview(own, world.adviser, now + dt.timedelta(hours=72))
     too_close = _interview(own, world.adviser, now + dt.timedelta(minutes=50))
-    cancelled = _interview(own, world.adviser, now + dt.timedelta(hours=40),
-                           status=Interview.Status.CANCELLED)  # fmt: skip
+    cancelled = _interview(
+        own, world.adviser, now + dt.timedelta(hours=40), status=Interview.Status.CANCELLED
+    )
     result = reminders_send(now=now)
     assert (result.claimed, result.sent, result.skipped) == (2, 1, 1)
     assert len(mail.outbox) == 1
@@ -102,13 +109,19 @@ def test_a_claim_left_by_a_dead_worker_is_shown_not_resent(client, world, cases)
     own = cases.cases["own"]
     _contact(own.person, email="alex.martin@example.org")
     interview = _interview(
-        own, world.adviser, now + dt.timedelta(hours=40),
-        reminder=Interview.Reminder.CLAIMED, reminder_claimed_at=now - dt.timedelta(minutes=20),
-    )  # fmt: skip
+        own,
+        world.adviser,
+        now + dt.timedelta(hours=40),
+        reminder=Interview.Reminder.CLAIMED,
+        reminder_claimed_at=now - dt.timedelta(minutes=20),
+    )
     fresh = _interview(
-        own, world.adviser, now + dt.timedelta(hours=44),
-        reminder=Interview.Reminder.CLAIMED, reminder_claimed_at=now - dt.timedelta(minutes=5),
-    )  # fmt: skip
+        own,
+        world.adviser,
+        now + dt.timedelta(hours=44),
+        reminder=Interview.Reminder.CLAIMED,
+        reminder_claimed_at=now - dt.timedelta(minutes=5),
+    )
     assert reminders_send(now=now).claimed == 0
     assert mail.outbox == []
     client.force_login(world.adviser)
@@ -129,16 +142,26 @@ def test_moving_an_interview_sends_a_new_reminder(world, cases):
     _contact(own.person, email="alex.martin@example.org")
     start = services.paris_datetime((now + dt.timedelta(days=5)).date(), dt.time(10, 0))
     interview = services.interview_schedule(
-        acting_user=world.adviser, case=own, adviser=world.adviser, start=start, duration=45,
-        kind=Interview.Kind.FOLLOW_UP, place="Bureau 3",
-    )  # fmt: skip
+        acting_user=world.adviser,
+        case=own,
+        adviser=world.adviser,
+        start=start,
+        duration=45,
+        kind=Interview.Kind.FOLLOW_UP,
+        place="Bureau 3",
+    )
     assert reminders_send(now=start - dt.timedelta(hours=47)).sent == 1
     interview.refresh_from_db()
     services.interview_reschedule(
-        acting_user=world.adviser, interview=interview, version=interview.version,
-        start=start + dt.timedelta(days=1), duration=45, place="Bureau 3",
-        kind=Interview.Kind.FOLLOW_UP, adviser=world.adviser,
-    )  # fmt: skip
+        acting_user=world.adviser,
+        interview=interview,
+        version=interview.version,
+        start=start + dt.timedelta(days=1),
+        duration=45,
+        place="Bureau 3",
+        kind=Interview.Kind.FOLLOW_UP,
+        adviser=world.adviser,
+    )
     assert reminders_send(now=start + dt.timedelta(days=1) - dt.timedelta(hours=47)).sent == 1
     assert len(mail.outbox) == 2
 
@@ -160,8 +183,10 @@ def test_real_workers_send_each_reminder_once(transactional_db, world, cases, tm
     first = _interview(own, world.adviser, now + dt.timedelta(hours=47))
     mails = tmp_path / "mail"
     mails.mkdir()
-    env = {"EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-           "EMAIL_FILE_PATH": str(mails)}  # fmt: skip
+    env = {
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(mails),
+    }
     queues = [f"test-{uuid.uuid4().hex[:12]}" for _ in range(2)]
     workers = [start_worker(queue, env, name=f"w{n}-{queue}") for n, queue in enumerate(queues)]
     try:
@@ -176,8 +201,9 @@ def test_real_workers_send_each_reminder_once(transactional_db, world, cases, tm
         for n in range(40):
             case = _new_case(world, cases, n)
             _contact(case.person, email=f"person{n}@example.org")
-            people.append(_interview(case, world.adviser,
-                                     now + dt.timedelta(hours=3, minutes=n * 66)))  # fmt: skip
+            people.append(
+                _interview(case, world.adviser, now + dt.timedelta(hours=3, minutes=n * 66))
+            )
         results = [send_reminders.apply_async(queue=queue) for queue in queues]
         counts = [result.get(timeout=90) for result in results]
         assert sum(count["sent"] for count in counts) == 40
@@ -193,20 +219,31 @@ def _new_case(world, cases, n: int):
 
     model = cases.cases["own"]
     return case_services.case_open(
-        acting_user=world.director, branch=world.branch, adviser=world.adviser,
-        opened_on=model.opened_on, intensity=model.intensity, intensity_reason="évaluation",
-        person_data={"birth_name": f"Personne{n}", "first_names": "Sam", "sex": "F",
-                     "birth_date": dt.date(1985, 1, 1 + n % 28)},
-    )  # fmt: skip
+        acting_user=world.director,
+        branch=world.branch,
+        adviser=world.adviser,
+        opened_on=model.opened_on,
+        intensity=model.intensity,
+        intensity_reason="évaluation",
+        person_data={
+            "birth_name": f"Personne{n}",
+            "first_names": "Sam",
+            "sex": "F",
+            "birth_date": dt.date(1985, 1, 1 + n % 28),
+        },
+    )
 
 
 def test_a_fresh_claim_cannot_be_reset(client, world, cases):
     """While a worker may still be sending, nobody can ask for the reminder again."""
     own = cases.own
     interview = _interview(
-        own, world.adviser, timezone.now() + dt.timedelta(hours=40),
-        reminder=Interview.Reminder.CLAIMED, reminder_claimed_at=timezone.now(),
-    )  # fmt: skip
+        own,
+        world.adviser,
+        timezone.now() + dt.timedelta(hours=40),
+        reminder=Interview.Reminder.CLAIMED,
+        reminder_claimed_at=timezone.now(),
+    )
     client.force_login(world.adviser)
     assert (
         "Renvoyer le rappel"

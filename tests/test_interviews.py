@@ -34,10 +34,14 @@ def paris(year: int, month: int, day: int, hour: int, minute: int = 0) -> dt.dat
 
 def schedule(case, user, start, *, adviser=None, duration=45, **extra) -> Interview:
     return services.interview_schedule(
-        acting_user=user, case=case, adviser=adviser or case.adviser, start=start,
-        duration=duration, kind=extra.pop("kind", Interview.Kind.FOLLOW_UP),
+        acting_user=user,
+        case=case,
+        adviser=adviser or case.adviser,
+        start=start,
+        duration=duration,
+        kind=extra.pop("kind", Interview.Kind.FOLLOW_UP),
         place=extra.pop("place", "Bureau 3"),
-    )  # fmt: skip
+    )
 
 
 @pytest.fixture
@@ -53,12 +57,19 @@ def _second_case(world, cases):
     from cases import services as case_services
 
     return case_services.case_open(
-        acting_user=world.director, branch=world.branch, adviser=world.adviser,
-        opened_on=cases.own.opened_on, intensity=cases.own.intensity,
+        acting_user=world.director,
+        branch=world.branch,
+        adviser=world.adviser,
+        opened_on=cases.own.opened_on,
+        intensity=cases.own.intensity,
         intensity_reason="évaluation",
-        person_data={"birth_name": "Durand", "first_names": "Lou", "sex": "F",
-                     "birth_date": dt.date(1988, 2, 3)},
-    )  # fmt: skip
+        person_data={
+            "birth_name": "Durand",
+            "first_names": "Lou",
+            "sex": "F",
+            "birth_date": dt.date(1988, 2, 3),
+        },
+    )
 
 
 def test_overlaps_are_refused_for_the_adviser_and_for_the_person(world, cases, at_now):
@@ -88,10 +99,14 @@ def test_the_database_refuses_an_overlap_the_service_did_not_see(world, cases, a
     first = schedule(own, world.adviser, paris(2026, 3, 4, 10, 0))
     with pytest.raises(IntegrityError), transaction.atomic():
         Interview.objects.create(
-            case=cases.cases["colleague"], person=cases.cases["colleague"].person,
-            adviser=world.adviser, start=first.start + dt.timedelta(minutes=10),
-            end=first.end + dt.timedelta(minutes=10), duration=45, created_by=world.adviser,
-        )  # fmt: skip
+            case=cases.cases["colleague"],
+            person=cases.cases["colleague"].person,
+            adviser=world.adviser,
+            start=first.start + dt.timedelta(minutes=10),
+            end=first.end + dt.timedelta(minutes=10),
+            duration=45,
+            created_by=world.adviser,
+        )
 
 
 def test_no_interview_in_the_past_or_outside_office_hours(world, cases, at_now):
@@ -110,9 +125,15 @@ def test_scheduling_across_the_daylight_saving_change(client, world, cases):
         for day in ("2026-10-23", "2026-10-26"):
             response = client.post(
                 reverse("interviews:schedule_for_case", args=[own.pk]),
-                {"adviser": world.adviser.pk, "day": day, "at": "09:00", "duration": 45,
-                 "kind": "follow_up", "place": "Bureau 3"},
-            )  # fmt: skip
+                {
+                    "adviser": world.adviser.pk,
+                    "day": day,
+                    "at": "09:00",
+                    "duration": 45,
+                    "kind": "follow_up",
+                    "place": "Bureau 3",
+                },
+            )
             assert response.status_code == 302, response.content.decode()
         before, after = Interview.objects.order_by("start")
         assert before.start.astimezone(dt.UTC).hour == 7  # summer time, UTC+2
@@ -133,9 +154,15 @@ def test_form_errors_are_in_french_next_to_the_field(client, world, cases, at_no
     schedule(own, world.adviser, paris(2026, 3, 4, 10, 0))
     response = client.post(
         reverse("interviews:schedule_for_case", args=[own.pk]),
-        {"adviser": world.adviser.pk, "day": "2026-03-04", "at": "10:30", "duration": 45,
-         "kind": "follow_up", "place": "Bureau 3"},
-    )  # fmt: skip
+        {
+            "adviser": world.adviser.pk,
+            "day": "2026-03-04",
+            "at": "10:30",
+            "duration": 45,
+            "kind": "follow_up",
+            "place": "Bureau 3",
+        },
+    )
     assert response.status_code == 200
     assert "déjà un entretien" in response.content.decode()
     response = client.post(
@@ -154,10 +181,15 @@ def test_reschedule_keeps_the_earlier_time_and_resets_the_convocation(world, cas
     )
     interview.refresh_from_db()
     moved = services.interview_reschedule(
-        acting_user=world.secretary, interview=interview, version=interview.version,
-        start=paris(2026, 3, 5, 14, 0), duration=30, place="Bureau 2",
-        kind=Interview.Kind.FOLLOW_UP, adviser=world.adviser,
-    )  # fmt: skip
+        acting_user=world.secretary,
+        interview=interview,
+        version=interview.version,
+        start=paris(2026, 3, 5, 14, 0),
+        duration=30,
+        place="Bureau 2",
+        kind=Interview.Kind.FOLLOW_UP,
+        adviser=world.adviser,
+    )
     assert moved.start == paris(2026, 3, 5, 14, 0)
     assert moved.convocation_sent_at is None
     assert paris(2026, 3, 4, 10, 0) in set(moved.history.values_list("start", flat=True))
@@ -168,9 +200,14 @@ def test_next_date_follows_the_follow_up_intensity(world, cases, at_now):
     interval = own.intensity.max_interval_days
     assert services.suggested_next_date(own, today=NOW.date()) <= NOW.date() + dt.timedelta(7)
     Interview.objects.create(
-        case=own, person=own.person, adviser=world.adviser, start=paris(2026, 2, 2, 10),
-        end=paris(2026, 2, 2, 10, 45), status=Interview.Status.HELD, created_by=world.adviser,
-    )  # fmt: skip
+        case=own,
+        person=own.person,
+        adviser=world.adviser,
+        start=paris(2026, 2, 2, 10),
+        end=paris(2026, 2, 2, 10, 45),
+        status=Interview.Status.HELD,
+        created_by=world.adviser,
+    )
     # Counted from the last interview held, not from today.
     for today in (dt.date(2026, 2, 3), dt.date(2026, 2, 10)):
         suggested = services.suggested_next_date(own, today=today)
@@ -197,10 +234,15 @@ def test_logging_an_outcome_records_the_proofs_checked(client, world, cases, at_
     assert f'name="proof_{obligation.pk}"' in form.content.decode()
     response = client.post(
         reverse("interviews:outcome", args=[interview.pk]),
-        {"status": "held", "outcome": "Suivi poursuivi", "notes": "Recherche d’emploi active",
-         "version": interview.version, f"proof_{obligation.pk}": "yes"},
+        {
+            "status": "held",
+            "outcome": "Suivi poursuivi",
+            "notes": "Recherche d’emploi active",
+            "version": interview.version,
+            f"proof_{obligation.pk}": "yes",
+        },
         HTTP_HX_REQUEST="true",
-    )  # fmt: skip
+    )
     body = response.content.decode()
     assert "Issue enregistrée" in body and "1 justificatif enregistré" in body
     interview.refresh_from_db()
@@ -226,10 +268,13 @@ def test_a_missed_interview_proposes_an_incident_the_adviser_confirms(client, wo
     measure = cases.measures["own"]
     response = client.post(
         reverse("interviews:incident", args=[interview.pk]),
-        {"measure": measure.pk, "response": "reminder",
-         "description": "Convocation non honorée sans excuse."},
+        {
+            "measure": measure.pk,
+            "response": "reminder",
+            "description": "Convocation non honorée sans excuse.",
+        },
         HTTP_HX_REQUEST="true",
-    )  # fmt: skip
+    )
     assert "Manquement enregistré" in response.content.decode()
     incident = Incident.objects.get()
     assert incident.obligation.type.code == "control-convocations"
@@ -241,18 +286,25 @@ def test_a_missed_interview_proposes_an_incident_the_adviser_confirms(client, wo
     # Proposed once: a second confirmation is refused.
     with pytest.raises(SpipError):
         services.interview_incident_record(
-            acting_user=world.adviser, interview=interview, measure=measure,
-            response="reminder", description="encore",
-        )  # fmt: skip
+            acting_user=world.adviser,
+            interview=interview,
+            measure=measure,
+            response="reminder",
+            description="encore",
+        )
 
 
 def test_no_outcome_before_the_interview(world, cases, at_now):
     interview = schedule(cases.cases["own"], world.adviser, paris(2026, 3, 3, 9, 0))
     with pytest.raises(SpipError, match="pas encore eu lieu"):
         services.interview_outcome_record(
-            acting_user=world.adviser, interview=interview, version=interview.version,
-            status="held", outcome="", notes="",
-        )  # fmt: skip
+            acting_user=world.adviser,
+            interview=interview,
+            version=interview.version,
+            status="held",
+            outcome="",
+            notes="",
+        )
 
 
 def test_secretary_sees_the_schedule_never_the_notes(client, world, cases, at_now):
@@ -260,9 +312,13 @@ def test_secretary_sees_the_schedule_never_the_notes(client, world, cases, at_no
     interview = schedule(own, world.adviser, paris(2026, 3, 2, 9, 0))
     at_now.move_to(dt.datetime(2026, 3, 2, 10, 0, tzinfo=PARIS))
     services.interview_outcome_record(
-        acting_user=world.adviser, interview=interview, version=interview.version,
-        status="held", outcome="Point emploi", notes="Confidentiel : situation familiale",
-    )  # fmt: skip
+        acting_user=world.adviser,
+        interview=interview,
+        version=interview.version,
+        status="held",
+        outcome="Point emploi",
+        notes="Confidentiel : situation familiale",
+    )
     client.force_login(world.secretary)
     page = client.get(reverse("interviews:detail", args=[interview.pk])).content.decode()
     assert "Confidentiel" not in page and "Bureau 3" in page
@@ -271,9 +327,11 @@ def test_secretary_sees_the_schedule_never_the_notes(client, world, cases, at_no
     page = client.get(reverse("interviews:detail", args=[interview.pk])).content.decode()
     assert "Confidentiel" in page
     assert AccessLog.objects.filter(
-        user=world.adviser, action="view", object_id=str(interview.pk),
+        user=world.adviser,
+        action="view",
+        object_id=str(interview.pk),
         object_type="interviews.interview",
-    ).exists()  # fmt: skip
+    ).exists()
 
 
 # --- Convocation letter ---------------------------------------------------------------------
@@ -302,8 +360,13 @@ def test_convocation_letter_holds_name_date_time_place_and_proofs(client, world,
 def test_calendar_feed_parses_and_holds_no_names(client, world, cases, at_now):
     own = cases.cases["own"]
     kept = schedule(own, world.adviser, paris(2026, 3, 4, 10, 0))
-    cancelled = schedule(own, world.adviser, paris(2026, 3, 6, 10, 0), place="Chez la personne",
-                         kind=Interview.Kind.HOME_VISIT)  # fmt: skip
+    cancelled = schedule(
+        own,
+        world.adviser,
+        paris(2026, 3, 6, 10, 0),
+        place="Chez la personne",
+        kind=Interview.Kind.HOME_VISIT,
+    )
     services.interview_cancel(acting_user=world.adviser, interview=cancelled, version=1)
     client.force_login(world.adviser)
     page = client.post(reverse("interviews:calendar"), {"action": "create"}).content.decode()
@@ -323,14 +386,19 @@ def test_calendar_feed_parses_and_holds_no_names(client, world, cases, at_now):
     assert str(events[f"interview-{cancelled.pk}@spip"]["status"]) == "CANCELLED"
     # A move propagates: same UID, higher SEQUENCE, new time.
     services.interview_reschedule(
-        acting_user=world.adviser, interview=kept, version=kept.version,
-        start=paris(2026, 3, 4, 15, 0), duration=45, place="Bureau 3",
-        kind=Interview.Kind.FOLLOW_UP, adviser=world.adviser,
-    )  # fmt: skip
+        acting_user=world.adviser,
+        interview=kept,
+        version=kept.version,
+        start=paris(2026, 3, 4, 15, 0),
+        duration=45,
+        place="Bureau 3",
+        kind=Interview.Kind.FOLLOW_UP,
+        adviser=world.adviser,
+    )
     event = {
-        str(e["uid"]): e for e in icalendar.Calendar.from_ical(client.get(feed_url).content).walk(
-            "VEVENT")
-    }[f"interview-{kept.pk}@spip"]  # fmt: skip
+        str(e["uid"]): e
+        for e in icalendar.Calendar.from_ical(client.get(feed_url).content).walk("VEVENT")
+    }[f"interview-{kept.pk}@spip"]
     assert int(event["sequence"]) == 2
     assert event.decoded("dtstart") == paris(2026, 3, 4, 15, 0)
 
@@ -360,10 +428,17 @@ def _fill_week(case, adviser, count: int) -> None:
         start = paris(2026, 3, 2 + n % 5, 8 + (n // 5) % 12, 0) + dt.timedelta(
             minutes=0 if n < 60 else 30
         )
-        rows.append(Interview(
-            case=case, person=case.person, adviser=adviser, start=start, duration=20,
-            end=start + dt.timedelta(minutes=20), created_by=adviser,
-        ))  # fmt: skip
+        rows.append(
+            Interview(
+                case=case,
+                person=case.person,
+                adviser=adviser,
+                start=start,
+                duration=20,
+                end=start + dt.timedelta(minutes=20),
+                created_by=adviser,
+            )
+        )
     Interview.objects.bulk_create(rows)
 
 
@@ -427,11 +502,18 @@ def test_outcomes_to_log_lists_past_interviews_without_outcome(client, world, ca
 def test_only_someone_who_follows_the_case_holds_its_interviews(client, world, cases, at_now):
     """Nobody gets on their agenda a case they may not open: not a colleague who reads it
     with a reason, not an adviser excluded from it or not named on a restricted case."""
-    for situation, adviser in [("own", world.colleague), ("excluded", world.adviser),
-                               ("restricted", world.adviser)]:  # fmt: skip
+    for situation, adviser in [
+        ("own", world.colleague),
+        ("excluded", world.adviser),
+        ("restricted", world.adviser),
+    ]:
         with pytest.raises(SpipError, match="qui suit ce dossier"):
-            schedule(cases.cases[situation], world.colleague if situation != "own"
-                     else world.adviser, paris(2026, 3, 4, 10), adviser=adviser)  # fmt: skip
+            schedule(
+                cases.cases[situation],
+                world.colleague if situation != "own" else world.adviser,
+                paris(2026, 3, 4, 10),
+                adviser=adviser,
+            )
     client.force_login(world.director)
     form = client.get(reverse("interviews:schedule_for_case", args=[cases.own.pk]))
     choices = form.context["form"].fields["adviser"].queryset
@@ -443,9 +525,13 @@ def test_agenda_feed_and_lists_never_show_a_case_the_adviser_may_not_open(
 ):
     restricted = cases.cases["restricted"]
     Interview.objects.create(
-        case=restricted, person=restricted.person, adviser=world.adviser,
-        start=paris(2026, 3, 2, 7, 0), end=paris(2026, 3, 2, 7, 45), created_by=world.colleague,
-    )  # fmt: skip
+        case=restricted,
+        person=restricted.person,
+        adviser=world.adviser,
+        start=paris(2026, 3, 2, 7, 0),
+        end=paris(2026, 3, 2, 7, 45),
+        created_by=world.colleague,
+    )
     client.force_login(world.adviser)
     for url in (reverse("interviews:agenda"), reverse("interviews:outcomes"), reverse("home")):
         assert "PETIT" not in client.get(url, {"day": "2026-03-02"}).content.decode(), url
@@ -471,43 +557,63 @@ def test_changing_an_outcome_is_refused_cleanly(client, world, cases, at_now):
     first = schedule(own, world.adviser, paris(2026, 3, 2, 9, 0))
     at_now.move_to(dt.datetime(2026, 3, 2, 8, 30, tzinfo=PARIS))
     first, _ = services.interview_outcome_record(
-        acting_user=world.adviser, interview=first, version=first.version, status="excused",
-        outcome="", notes="",
-    )  # fmt: skip
+        acting_user=world.adviser,
+        interview=first,
+        version=first.version,
+        status="excused",
+        outcome="",
+        notes="",
+    )
     schedule(own, world.adviser, paris(2026, 3, 2, 9, 0))  # the freed slot is taken again
     at_now.move_to(dt.datetime(2026, 3, 2, 11, 0, tzinfo=PARIS))
     client.force_login(world.adviser)
     response = client.post(
         reverse("interviews:outcome", args=[first.pk]),
-        {"status": "held", "version": first.version}, HTTP_HX_REQUEST="true",
-    )  # fmt: skip
+        {"status": "held", "version": first.version},
+        HTTP_HX_REQUEST="true",
+    )
     assert response.status_code == 200
     assert "déjà un entretien" in response.content.decode()
     # Once an incident is recorded, a missed interview stays missed.
     missed = schedule(own, world.adviser, paris(2026, 3, 2, 10, 0))
     missed, _ = services.interview_outcome_record(
-        acting_user=world.adviser, interview=missed, version=missed.version, status="missed",
-        outcome="", notes="",
-    )  # fmt: skip
+        acting_user=world.adviser,
+        interview=missed,
+        version=missed.version,
+        status="missed",
+        outcome="",
+        notes="",
+    )
     services.interview_incident_record(
-        acting_user=world.adviser, interview=missed, measure=cases.measures["own"],
-        response="reminder", description="Absent",
-    )  # fmt: skip
+        acting_user=world.adviser,
+        interview=missed,
+        measure=cases.measures["own"],
+        response="reminder",
+        description="Absent",
+    )
     missed.refresh_from_db()
     with pytest.raises(SpipError, match="manquement a été enregistré"):
         services.interview_outcome_record(
-            acting_user=world.adviser, interview=missed, version=missed.version,
-            status="excused", outcome="", notes="",
-        )  # fmt: skip
+            acting_user=world.adviser,
+            interview=missed,
+            version=missed.version,
+            status="excused",
+            outcome="",
+            notes="",
+        )
 
 
 def test_notes_stay_out_of_the_change_history(world, cases, at_now):
     interview = schedule(cases.own, world.adviser, paris(2026, 3, 2, 9, 0))
     at_now.move_to(dt.datetime(2026, 3, 2, 10, 0, tzinfo=PARIS))
     services.interview_outcome_record(
-        acting_user=world.adviser, interview=interview, version=interview.version,
-        status="held", outcome="", notes="Très confidentiel",
-    )  # fmt: skip
+        acting_user=world.adviser,
+        interview=interview,
+        version=interview.version,
+        status="held",
+        outcome="",
+        notes="Très confidentiel",
+    )
     assert (
         not hasattr(interview.history.model, "notes")
         or not interview.history.filter(notes__contains="confidentiel").exists()

@@ -108,9 +108,14 @@ MATRIX = [
 
 
 def role_failures(
-    client, world, method: str, url: str, data: dict, expected: Callable[[str], int],
+    client,
+    world,
+    method: str,
+    url: str,
+    data: dict,
+    expected: Callable[[str], int],
     after: Callable[[str, Any], None] | None = None,
-) -> list[str]:  # fmt: skip
+) -> list[str]:
     """Ask `url` as each role of the matrix (signed out for "anonymous"): the roles whose
     answer is not `expected(role)`, described. `after(role, response)` may reset state."""
     users = world.users_by_role()

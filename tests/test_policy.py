@@ -52,24 +52,55 @@ def test_case_actions_follow_the_design_table(world, cases):
     }
     users = world.users_by_role()
     for name, expected in table.items():
-        for action, row in zip(("case.identity", "case.view", "case.edit", "case.assign"),
-                               expected, strict=True):  # fmt: skip
+        for action, row in zip(
+            ("case.identity", "case.view", "case.edit", "case.assign"), expected, strict=True
+        ):
             assert decisions(users[name], action, situations) == row, (name, action)
 
 
 def test_page_actions_by_role(world):
     expected = {
-        "case.list": {"adviser": A, "director": A, "secretary": A, "clerk": H, "partner": H,
-                      "admin": F},
-        "caseload.allocate": {"adviser": F, "director": A, "secretary": F, "clerk": H,
-                              "partner": H, "admin": F},
-        "deadline.list": {"adviser": A, "director": A, "secretary": F, "clerk": H, "partner": H,
-                          "admin": F},
-        "deadline.team": {"adviser": F, "director": A, "secretary": F, "clerk": H, "partner": H,
-                          "admin": F},
-        "admin.site": {"adviser": H, "director": H, "secretary": H, "clerk": H, "partner": H,
-                       "admin": A},
-    }  # fmt: skip
+        "case.list": {
+            "adviser": A,
+            "director": A,
+            "secretary": A,
+            "clerk": H,
+            "partner": H,
+            "admin": F,
+        },
+        "caseload.allocate": {
+            "adviser": F,
+            "director": A,
+            "secretary": F,
+            "clerk": H,
+            "partner": H,
+            "admin": F,
+        },
+        "deadline.list": {
+            "adviser": A,
+            "director": A,
+            "secretary": F,
+            "clerk": H,
+            "partner": H,
+            "admin": F,
+        },
+        "deadline.team": {
+            "adviser": F,
+            "director": A,
+            "secretary": F,
+            "clerk": H,
+            "partner": H,
+            "admin": F,
+        },
+        "admin.site": {
+            "adviser": H,
+            "director": H,
+            "secretary": H,
+            "clerk": H,
+            "partner": H,
+            "admin": A,
+        },
+    }
     users = world.users_by_role()
     for action, by_role in expected.items():
         for name, decision in by_role.items():
@@ -104,9 +135,12 @@ def test_a_substitutes_grant_ends_after_its_last_day(world, cases):
     today = dt.date(2026, 6, 10)
     with time_machine.travel(dt.datetime(2026, 6, 10, 9, tzinfo=PARIS), tick=False):
         case_services.case_substitutes_set(
-            acting_user=world.director, absent=world.colleague, substitute=world.adviser,
-            until=today, reason="congé",
-        )  # fmt: skip
+            acting_user=world.director,
+            absent=world.colleague,
+            substitute=world.adviser,
+            until=today,
+            reason="congé",
+        )
         assert policy.decide(world.adviser, "case.edit", case) == A
     with time_machine.travel(dt.datetime(2026, 6, 11, 9, tzinfo=PARIS), tick=False):
         # Ended yesterday: back to a colleague's read-only access, with a reason.
@@ -115,9 +149,12 @@ def test_a_substitutes_grant_ends_after_its_last_day(world, cases):
     # Only a director of the absent adviser's branch sets substitutes.
     with pytest.raises(NotAllowed):
         case_services.case_substitutes_set(
-            acting_user=world.other_director, absent=world.colleague, substitute=world.adviser,
-            until=today, reason="congé",
-        )  # fmt: skip
+            acting_user=world.other_director,
+            absent=world.colleague,
+            substitute=world.adviser,
+            until=today,
+            reason="congé",
+        )
 
 
 def test_an_excluded_director_and_a_restricted_case(world, cases):

@@ -10,7 +10,7 @@ from pathlib import Path
 from spip import policy
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["spip", "cases", "interviews", "workshops", "reporting"]
+APPS = ["spip", "cases", "deadlines", "interviews", "workshops", "reporting"]
 TEMPLATE_DIRS = [ROOT / "templates", *(ROOT / app / "templates" for app in APPS)]
 
 # Role comparisons that decide nothing about access, each with its reason. Keyed by file and
@@ -34,9 +34,8 @@ def _python_files() -> list[Path]:
         path
         for app in APPS
         for path in (ROOT / app).rglob("*.py")
-        if "migrations" not in path.parts and "bench" not in path.parts
-        and path.name not in SKIPPED
-    ]  # fmt: skip
+        if "migrations" not in path.parts and "bench" not in path.parts and path.name not in SKIPPED
+    ]
 
 
 def _is_role(node: ast.AST) -> bool:

@@ -23,8 +23,8 @@ from django.contrib.sessions.models import Session
 from django.db import connection, transaction
 from django.utils import timezone
 
-from spip.devenv import process_commands
 from spip.tasks import clear_expired_sessions, ping
+from tools.devenv import process_commands
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -68,8 +68,16 @@ def start_worker(queue: str, env: dict[str, str] | None = None, name: str = "") 
     database; `env` adds to its environment."""
     command = process_commands()["worker"]
     command = [str(BIN / command[0]), *command[1:]]
-    command += ["--queues", queue, "--hostname", f"{name or queue}@%h", "--pool", "solo",
-                "--without-mingle", "--without-gossip"]  # fmt: skip
+    command += [
+        "--queues",
+        queue,
+        "--hostname",
+        f"{name or queue}@%h",
+        "--pool",
+        "solo",
+        "--without-mingle",
+        "--without-gossip",
+    ]
     return subprocess.Popen(command, cwd=ROOT, env=_test_database_env() | (env or {}))
 
 
@@ -92,9 +100,10 @@ def test_worker_runs_a_task_against_the_database(celery_worker):
 def test_task_queued_on_commit_runs_in_the_worker(celery_worker):
     ping.apply_async(queue=celery_worker).get(timeout=90)  # the worker is up
     Session.objects.create(
-        session_key="expired" + uuid.uuid4().hex, session_data="",
+        session_key="expired" + uuid.uuid4().hex,
+        session_data="",
         expire_date=timezone.now() - timezone.timedelta(days=1),
-    )  # fmt: skip
+    )
     with transaction.atomic():
         # As services do: the message leaves only once the data it needs is committed.
         transaction.on_commit(lambda: clear_expired_sessions.apply_async(queue=celery_worker))

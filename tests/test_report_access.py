@@ -40,17 +40,41 @@ PAGES = [
     ("reporting:download", "issued", W, "GET", {}, 200),
 ]
 LISTS = {
-    "reporting:list": {"adviser": 200, "colleague": 200, "director": 200, "secretary": 403,
-                       "other_adviser": 200, "other_director": 200, "clerk": 404,
-                       "partner": 404, "admin": 403},
-    "reporting:validation": {"adviser": 403, "colleague": 403, "director": 200,
-                             "secretary": 403, "other_adviser": 403, "other_director": 200,
-                             "clerk": 404, "partner": 404, "admin": 403},
-    "reporting:inbox": {"adviser": 403, "colleague": 403, "director": 403, "secretary": 403,
-                        "other_adviser": 403, "other_director": 403, "clerk": 200,
-                        "partner": 403, "admin": 403},
+    "reporting:list": {
+        "adviser": 200,
+        "colleague": 200,
+        "director": 200,
+        "secretary": 403,
+        "other_adviser": 200,
+        "other_director": 200,
+        "clerk": 404,
+        "partner": 404,
+        "admin": 403,
+    },
+    "reporting:validation": {
+        "adviser": 403,
+        "colleague": 403,
+        "director": 200,
+        "secretary": 403,
+        "other_adviser": 403,
+        "other_director": 200,
+        "clerk": 404,
+        "partner": 404,
+        "admin": 403,
+    },
+    "reporting:inbox": {
+        "adviser": 403,
+        "colleague": 403,
+        "director": 403,
+        "secretary": 403,
+        "other_adviser": 403,
+        "other_director": 403,
+        "clerk": 200,
+        "partner": 403,
+        "admin": 403,
+    },
     "reporting:session": {role: 200 for role in ROLES if role != "anonymous"},
-}  # fmt: skip
+}
 COVERED = {page[0] for page in PAGES} | set(LISTS)
 
 
@@ -58,17 +82,28 @@ COVERED = {page[0] for page in PAGES} | set(LISTS)
 def reports(world, cases) -> dict[str, dict[str, Report]]:
     built: dict[str, dict[str, Report]] = {}
     for situation, case in cases.cases.items():
-        common = {"case": case, "measure": cases.measures[situation], "kind": Kind.SITUATION,
-                  "court": case.branch.court, "author": case.adviser}  # fmt: skip
+        common = {
+            "case": case,
+            "measure": cases.measures[situation],
+            "kind": Kind.SITUATION,
+            "court": case.branch.court,
+            "author": case.adviser,
+        }
         director = world.director if case.branch == world.branch else world.other_director
-        issued = Report.objects.create(**common, status=Report.Status.VALIDATED,
-                                       validator=director, validated_at=timezone.now())  # fmt: skip
+        issued = Report.objects.create(
+            **common,
+            status=Report.Status.VALIDATED,
+            validator=director,
+            validated_at=timezone.now(),
+        )
         data = b"%PDF-1.7 rapport"
         name = default_storage.save("reports/test.pdf", ContentFile(data))
         Report.objects.filter(pk=issued.pk).update(
-            status=Report.Status.ISSUED, pdf=name, sha256=hashlib.sha256(data).hexdigest(),
+            status=Report.Status.ISSUED,
+            pdf=name,
+            sha256=hashlib.sha256(data).hexdigest(),
             issued_at=timezone.now(),
-        )  # fmt: skip
+        )
         built[situation] = {
             "draft": Report.objects.create(**common),
             "submitted": Report.objects.create(**common, status=Report.Status.SUBMITTED),
@@ -149,15 +184,19 @@ def test_lists_show_nothing_of_other_caseloads(client_for, world, cases, reports
 def test_validating_a_report_evaluates_its_rule_once(client_for, world, cases):
     """The view requires "report.validate" and the service checks it again: one answer."""
     report = services.report_create(
-        acting_user=world.adviser, case=cases.own, measure=cases.measures["own"],
+        acting_user=world.adviser,
+        case=cases.own,
+        measure=cases.measures["own"],
         kind=Kind.SITUATION,
-    )  # fmt: skip
+    )
     changes = {name: getattr(report, name) for name in services.DRAFT_FIELDS}
     changes |= {"judge": "Mme Fontaine", "analysis": "Suivi investi.", "proposal": Proposal.NOTHING}
-    report = services.report_save(acting_user=world.adviser, report=report,
-                                  version=report.version, changes=changes)  # fmt: skip
-    report = services.report_submit(acting_user=world.adviser, report=report,
-                                    version=report.version)  # fmt: skip
+    report = services.report_save(
+        acting_user=world.adviser, report=report, version=report.version, changes=changes
+    )
+    report = services.report_submit(
+        acting_user=world.adviser, report=report, version=report.version
+    )
     client = client_for(world.director)
     url = reverse("reporting:validate", kwargs={"report_id": report.pk})
     with policy.track() as evaluated:

@@ -36,9 +36,12 @@ TODAY = dt.date(2026, 11, 30)
 def _draft(world, cases, kind=Kind.END_OF_MEASURE, situation="own"):
     case = cases.cases[situation]
     return services.report_create(
-        acting_user=case.adviser, case=case, measure=cases.measures[situation], kind=kind,
+        acting_user=case.adviser,
+        case=case,
+        measure=cases.measures[situation],
+        kind=kind,
         today=TODAY,
-    )  # fmt: skip
+    )
 
 
 def _complete(report, user, **changes):
@@ -51,10 +54,12 @@ def _complete(report, user, **changes):
 
 def _validated(world, cases, **changes):
     report = _complete(_draft(world, cases), world.adviser, **changes)
-    report = services.report_submit(acting_user=world.adviser, report=report,
-                                    version=report.version)  # fmt: skip
-    return services.report_validate(acting_user=world.director, report=report,
-                                    version=report.version)  # fmt: skip
+    report = services.report_submit(
+        acting_user=world.adviser, report=report, version=report.version
+    )
+    return services.report_validate(
+        acting_user=world.director, report=report, version=report.version
+    )
 
 
 def _issued(world, cases, **changes):
@@ -70,19 +75,30 @@ def _issued(world, cases, **changes):
 def test_draft_is_prefilled_from_the_case_file(world, cases):
     case, measure = cases.own, cases.measures["own"]
     case_services.proof_record(
-        acting_user=world.adviser, obligation=cases.obligations["own"],
-        received_on=dt.date(2026, 10, 2), compliant=True, note="",
-    )  # fmt: skip
+        acting_user=world.adviser,
+        obligation=cases.obligations["own"],
+        received_on=dt.date(2026, 10, 2),
+        compliant=True,
+        note="",
+    )
     for day, status in [(dt.date(2026, 9, 1), "held"), (dt.date(2026, 10, 6), "missed")]:
         start = paris_datetime(day, dt.time(10, 0))
         Interview.objects.create(
-            case=case, person=case.person, adviser=world.adviser, start=start,
-            end=start + dt.timedelta(minutes=45), created_by=world.adviser, status=status,
-        )  # fmt: skip
+            case=case,
+            person=case.person,
+            adviser=world.adviser,
+            start=start,
+            end=start + dt.timedelta(minutes=45),
+            created_by=world.adviser,
+            status=status,
+        )
     Incident.objects.create(
-        measure=measure, occurred_on=dt.date(2026, 10, 6), description="Convocation manquée",
-        response=Incident.Response.REMINDER, recorded_by=world.adviser,
-    )  # fmt: skip
+        measure=measure,
+        occurred_on=dt.date(2026, 10, 6),
+        description="Convocation manquée",
+        response=Incident.Response.REMINDER,
+        recorded_by=world.adviser,
+    )
     report = _draft(world, cases)
     text = report.penal_situation
     assert "sursis probatoire" in text.lower()
@@ -104,24 +120,37 @@ def test_tig_hours_done_and_remaining_are_in_the_draft(world, cases):
     from cases import legal
 
     measure = case_services.measure_add(
-        acting_user=world.director, case=cases.own, court_id=world.branch.court_id,
+        acting_user=world.director,
+        case=cases.own,
+        court_id=world.branch.court_id,
         terms=legal.MeasureTerms(
-            kind=legal.MeasureKind.TIG, decision_date=dt.date(2026, 3, 1),
-            final_date=dt.date(2026, 3, 11), start_date=dt.date(2026, 3, 11), tig_hours=120,
-            tig_deadline_months=18, tig_consent=True,
+            kind=legal.MeasureKind.TIG,
+            decision_date=dt.date(2026, 3, 1),
+            final_date=dt.date(2026, 3, 11),
+            start_date=dt.date(2026, 3, 11),
+            tig_hours=120,
+            tig_deadline_months=18,
+            tig_consent=True,
         ),
-    )  # fmt: skip
+    )
     placement = factories.PartnerFactory(department=world.branch.department)
     placed = measure.placements.create(
         host=placement, post="Espaces verts", tutor="M. Blanc", started_on=dt.date(2026, 4, 1)
     )
     for day in range(5):
-        WorkHours.objects.create(placement=placed, date=dt.date(2026, 4, 2 + day),
-                                 hours=Decimal("7"), validated_by=world.adviser)  # fmt: skip
+        WorkHours.objects.create(
+            placement=placed,
+            date=dt.date(2026, 4, 2 + day),
+            hours=Decimal("7"),
+            validated_by=world.adviser,
+        )
     report = services.report_create(
-        acting_user=world.adviser, case=cases.own, measure=measure, kind=Kind.SITUATION,
+        acting_user=world.adviser,
+        case=cases.own,
+        measure=measure,
+        kind=Kind.SITUATION,
         today=TODAY,
-    )  # fmt: skip
+    )
     assert "120 heures prononcées, 35 effectuées, 85 restantes" in report.penal_situation
     assert report.due_date is None
 
@@ -163,14 +192,18 @@ def test_only_those_who_write_to_the_case_draft(world, cases):
     for user in (world.colleague, world.secretary, world.other_adviser, world.clerk):
         with pytest.raises(NotAllowed):
             services.report_create(
-                acting_user=user, case=cases.own, measure=cases.measures["own"],
+                acting_user=user,
+                case=cases.own,
+                measure=cases.measures["own"],
                 kind=Kind.SITUATION,
-            )  # fmt: skip
+            )
     with pytest.raises(SpipError):
         services.report_create(
-            acting_user=world.adviser, case=cases.own, measure=cases.measures["colleague"],
+            acting_user=world.adviser,
+            case=cases.own,
+            measure=cases.measures["colleague"],
             kind=Kind.SITUATION,
-        )  # fmt: skip
+        )
 
 
 def test_autosave_saves_and_refuses_a_stale_version(client_for, world, cases):
@@ -232,8 +265,13 @@ def test_submit_requires_the_sections_the_director_needs(client_for, world, case
     report = _draft(world, cases)
     client = client_for(world.adviser)
     data = {name: getattr(report, name) for name in services.DRAFT_FIELDS}
-    data |= {"court": report.court_id, "version": report.version, "proposal": "",
-             "judge": "", "penal_situation": "Situation pénale tapée"}  # fmt: skip
+    data |= {
+        "court": report.court_id,
+        "version": report.version,
+        "proposal": "",
+        "judge": "",
+        "penal_situation": "Situation pénale tapée",
+    }
     response = client.post(reverse("reporting:submit", args=[report.pk]), data)
     assert response.status_code == 200
     page = response.content.decode()
@@ -245,8 +283,9 @@ def test_submit_requires_the_sections_the_director_needs(client_for, world, case
 
 def test_return_then_resubmit_then_validate_notifies_the_author(world, cases):
     report = _complete(_draft(world, cases), world.adviser)
-    report = services.report_submit(acting_user=world.adviser, report=report,
-                                    version=report.version)  # fmt: skip
+    report = services.report_submit(
+        acting_user=world.adviser, report=report, version=report.version
+    )
     assert Notification.objects.filter(recipient=world.director).count() == 1
     with pytest.raises(NotAllowed):
         services.report_validate(acting_user=world.adviser, report=report, version=report.version)
@@ -255,40 +294,49 @@ def test_return_then_resubmit_then_validate_notifies_the_author(world, cases):
             acting_user=world.other_director, report=report, version=report.version
         )
     with pytest.raises(SpipError, match="modifier|change"):
-        services.report_return(acting_user=world.director, report=report,
-                               version=report.version, comment="  ")  # fmt: skip
+        services.report_return(
+            acting_user=world.director, report=report, version=report.version, comment="  "
+        )
     report = services.report_return(
-        acting_user=world.director, report=report, version=report.version,
+        acting_user=world.director,
+        report=report,
+        version=report.version,
         comment="Motiver la proposition.",
-    )  # fmt: skip
+    )
     assert report.status == Report.Status.DRAFT and report.returned
     notified = Notification.objects.filter(recipient=world.adviser, message__contains="renvoyé")
     assert notified.exists()
     report = _complete(report, world.adviser, analysis="Analyse motivée.")
-    report = services.report_submit(acting_user=world.adviser, report=report,
-                                    version=report.version)  # fmt: skip
-    report = services.report_validate(acting_user=world.director, report=report,
-                                      version=report.version)  # fmt: skip
+    report = services.report_submit(
+        acting_user=world.adviser, report=report, version=report.version
+    )
+    report = services.report_validate(
+        acting_user=world.director, report=report, version=report.version
+    )
     assert report.status == Report.Status.VALIDATED and report.validator == world.director
     assert Notification.objects.filter(recipient=world.adviser, message__contains="validé").exists()
 
 
 def test_a_director_cannot_countersign_their_own_report(world, cases):
     report = services.report_create(
-        acting_user=world.director, case=cases.own, measure=cases.measures["own"],
+        acting_user=world.director,
+        case=cases.own,
+        measure=cases.measures["own"],
         kind=Kind.SITUATION,
-    )  # fmt: skip
+    )
     report = _complete(report, world.director)
-    report = services.report_submit(acting_user=world.director, report=report,
-                                    version=report.version)  # fmt: skip
+    report = services.report_submit(
+        acting_user=world.director, report=report, version=report.version
+    )
     with pytest.raises(SpipError, match="rédacteur"):
         services.report_validate(acting_user=world.director, report=report, version=report.version)
 
 
 def test_submitted_report_is_no_longer_editable(world, cases):
     report = _complete(_draft(world, cases), world.adviser)
-    report = services.report_submit(acting_user=world.adviser, report=report,
-                                    version=report.version)  # fmt: skip
+    report = services.report_submit(
+        acting_user=world.adviser, report=report, version=report.version
+    )
     with pytest.raises(SpipError, match="brouillon|draft"):
         _complete(report, world.adviser, analysis="Changement tardif")
 
@@ -349,8 +397,9 @@ def test_markup_typed_in_a_section_is_text_and_nothing_is_fetched(
     content = page.content.decode()
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in content
     assert '<img src="http://example.com' not in content
-    report = services.report_submit(acting_user=world.adviser, report=report,
-                                    version=report.version)  # fmt: skip
+    report = services.report_submit(
+        acting_user=world.adviser, report=report, version=report.version
+    )
     services.report_validate(acting_user=world.director, report=report, version=report.version)
     assert services.report_issue(report_id=report.pk)
     report.refresh_from_db()
@@ -362,9 +411,12 @@ def test_markup_typed_in_a_section_is_text_and_nothing_is_fetched(
 
 def test_the_fetcher_refuses_the_network_and_other_files():
     fetcher = spip_pdf.StaticFilesFetcher()
-    for url in ("http://example.com/x.png", "file:///etc/passwd",
-                spip_pdf.BASE_URL + "static/../../etc/passwd",
-                spip_pdf.BASE_URL + "private/reports/x.pdf"):  # fmt: skip
+    for url in (
+        "http://example.com/x.png",
+        "file:///etc/passwd",
+        spip_pdf.BASE_URL + "static/../../etc/passwd",
+        spip_pdf.BASE_URL + "private/reports/x.pdf",
+    ):
         with pytest.raises(spip_pdf.RefusedResource):
             fetcher.fetch(url)
 
@@ -392,10 +444,12 @@ def test_a_failing_render_leaves_issuing_failed_and_a_retry_succeeds_once(
     world, cases, monkeypatch
 ):
     report = _complete(_draft(world, cases), world.adviser)
-    report = services.report_submit(acting_user=world.adviser, report=report,
-                                    version=report.version)  # fmt: skip
-    report = services.report_validate(acting_user=world.director, report=report,
-                                      version=report.version)  # fmt: skip
+    report = services.report_submit(
+        acting_user=world.adviser, report=report, version=report.version
+    )
+    report = services.report_validate(
+        acting_user=world.director, report=report, version=report.version
+    )
 
     def broken(html):
         raise OSError("disk full")
@@ -418,10 +472,12 @@ def test_a_failing_render_leaves_issuing_failed_and_a_retry_succeeds_once(
 
 def test_a_lost_issue_task_is_queued_again_by_beat(world, cases):
     report = _complete(_draft(world, cases), world.adviser)
-    report = services.report_submit(acting_user=world.adviser, report=report,
-                                    version=report.version)  # fmt: skip
-    report = services.report_validate(acting_user=world.director, report=report,
-                                      version=report.version)  # fmt: skip
+    report = services.report_submit(
+        acting_user=world.adviser, report=report, version=report.version
+    )
+    report = services.report_validate(
+        acting_user=world.director, report=report, version=report.version
+    )
     assert report.pk not in services.stalled_issues()
     later = timezone.now() + services.STALLED_AFTER + dt.timedelta(minutes=1)
     assert report.pk in services.stalled_issues(now=later)
@@ -453,8 +509,9 @@ def test_clerk_downloads_are_logged_and_dated(
     assert response.status_code == 200
     assert response["Content-Disposition"] == f'attachment; filename="rapport-{report.pk}.pdf"'
     assert hashlib.sha256(response.content).hexdigest() == report.sha256
-    assert Notification.objects.filter(recipient=world.clerk, message__contains=cases.own.number,
-                                       link=reverse("reporting:inbox")).exists()  # fmt: skip
+    assert Notification.objects.filter(
+        recipient=world.clerk, message__contains=cases.own.number, link=reverse("reporting:inbox")
+    ).exists()
     entry = AccessLog.objects.get(object_id=str(report.pk), action="download")
     assert entry.user == world.clerk and entry.object_type == "reporting.report"
     report.refresh_from_db()
@@ -471,8 +528,7 @@ def test_a_clerk_of_another_court_gets_404_and_drafts_do_not_exist_for_clerks(
 ):
     issued = _issued(world, cases)
     draft = _draft(world, cases, kind=Kind.SITUATION)
-    other_clerk = factories.UserFactory(role="clerk", branch=None,
-                                        court=world.other_branch.court)  # fmt: skip
+    other_clerk = factories.UserFactory(role="clerk", branch=None, court=world.other_branch.court)
     client = client_for(other_clerk)
     assert client.get(reverse("reporting:download", args=[issued.pk])).status_code == 404
     assert f"inbox-row-{issued.pk}" not in client.get(reverse("reporting:inbox")).content.decode()
@@ -508,23 +564,34 @@ def _many_issued(world, cases, count):
     case = cases.own
     for n in range(count):
         report = Report.objects.create(
-            case=case, measure=cases.measures["own"], kind=Kind.SITUATION,
-            court=world.branch.court, author=world.adviser, status=Report.Status.VALIDATED,
-            validator=world.director, validated_at=timezone.now(),
-        )  # fmt: skip
+            case=case,
+            measure=cases.measures["own"],
+            kind=Kind.SITUATION,
+            court=world.branch.court,
+            author=world.adviser,
+            status=Report.Status.VALIDATED,
+            validator=world.director,
+            validated_at=timezone.now(),
+        )
         Report.objects.filter(pk=report.pk).update(
-            status=Report.Status.ISSUED, pdf=f"reports/{n}.pdf", sha256="0" * 64,
+            status=Report.Status.ISSUED,
+            pdf=f"reports/{n}.pdf",
+            sha256="0" * 64,
             issued_at=timezone.now(),
-        )  # fmt: skip
+        )
 
 
 def _many_submitted(world, cases, count):
     for _ in range(count):
         Report.objects.create(
-            case=cases.own, measure=cases.measures["own"], kind=Kind.SITUATION,
-            court=world.branch.court, author=world.adviser, status=Report.Status.SUBMITTED,
+            case=cases.own,
+            measure=cases.measures["own"],
+            kind=Kind.SITUATION,
+            court=world.branch.court,
+            author=world.adviser,
+            status=Report.Status.SUBMITTED,
             submitted_at=timezone.now(),
-        )  # fmt: skip
+        )
 
 
 @pytest.mark.parametrize(
@@ -583,8 +650,9 @@ def test_history_keeps_the_workflow_not_every_keystroke(world, cases):
     for n in range(3):
         report = _complete(report, world.adviser, analysis=f"version {n}")
     assert report.history.count() == 1 or report.history.count() == 2  # creation (+ judge)
-    report = services.report_submit(acting_user=world.adviser, report=report,
-                                    version=report.version)  # fmt: skip
+    report = services.report_submit(
+        acting_user=world.adviser, report=report, version=report.version
+    )
     assert report.history.order_by("-pgh_id").first().status == Report.Status.SUBMITTED
 
 
@@ -638,8 +706,11 @@ def test_a_missing_file_answers_a_page_not_a_500(client_for, world, cases):
 def test_preview_from_the_form_shows_what_is_typed_without_saving(client_for, world, cases):
     report = _draft(world, cases)
     data = {name: getattr(report, name) for name in services.DRAFT_FIELDS}
-    data |= {"court": report.court_id, "version": report.version,
-             "analysis": "Analyse pas encore enregistrée"}  # fmt: skip
+    data |= {
+        "court": report.court_id,
+        "version": report.version,
+        "analysis": "Analyse pas encore enregistrée",
+    }
     response = client_for(world.adviser).post(reverse("reporting:preview", args=[report.pk]), data)
     assert response.status_code == 200
     assert "Analyse pas encore enregistrée" in pdf_text(response.content)
@@ -649,10 +720,12 @@ def test_preview_from_the_form_shows_what_is_typed_without_saving(client_for, wo
 
 def test_an_incident_reported_to_the_judge_calls_for_an_incident_report(world, cases):
     Incident.objects.create(
-        measure=cases.measures["own"], occurred_on=TODAY - dt.timedelta(days=3),
-        description="Nouvelle infraction", response=Incident.Response.REPORT,
+        measure=cases.measures["own"],
+        occurred_on=TODAY - dt.timedelta(days=3),
+        description="Nouvelle infraction",
+        response=Incident.Response.REPORT,
         recorded_by=world.adviser,
-    )  # fmt: skip
+    )
     due = [e for e in selectors.reports_due(world.adviser, TODAY) if e.kind == Kind.INCIDENT]
     assert [(e.case.pk, e.due_date, e.overdue) for e in due] == [
         (cases.own.pk, TODAY - dt.timedelta(days=3), True)
@@ -665,16 +738,19 @@ def test_an_incident_reported_to_the_judge_calls_for_an_incident_report(world, c
 def test_a_draft_never_submitted_can_be_deleted_not_a_returned_one(client_for, world, cases):
     client = client_for(world.adviser)
     report = _draft(world, cases)
-    response = client.post(reverse("reporting:discard", args=[report.pk]),
-                           {"version": report.version})  # fmt: skip
+    response = client.post(
+        reverse("reporting:discard", args=[report.pk]), {"version": report.version}
+    )
     assert response.url == reverse("cases:detail", args=[cases.own.pk])
     assert not Report.objects.filter(pk=report.pk).exists()
     assert AccessLog.objects.filter(object_id=str(report.pk), reason="brouillon supprimé").exists()
     report = _complete(_draft(world, cases), world.adviser)
-    report = services.report_submit(acting_user=world.adviser, report=report,
-                                    version=report.version)  # fmt: skip
-    report = services.report_return(acting_user=world.director, report=report,
-                                    version=report.version, comment="À revoir")  # fmt: skip
+    report = services.report_submit(
+        acting_user=world.adviser, report=report, version=report.version
+    )
+    report = services.report_return(
+        acting_user=world.director, report=report, version=report.version, comment="À revoir"
+    )
     client.post(reverse("reporting:discard", args=[report.pk]), {"version": report.version})
     assert Report.objects.filter(pk=report.pk).exists()
 
@@ -683,12 +759,19 @@ def test_a_case_without_a_measure_says_so_instead_of_an_empty_form(client_for, w
     from cases.models import IntensityLevel
 
     case = case_services.case_open(
-        acting_user=world.director, branch=world.branch, adviser=world.adviser,
-        opened_on=dt.date(2026, 11, 2), intensity=IntensityLevel.objects.get(code="standard"),
+        acting_user=world.director,
+        branch=world.branch,
+        adviser=world.adviser,
+        opened_on=dt.date(2026, 11, 2),
+        intensity=IntensityLevel.objects.get(code="standard"),
         intensity_reason="évaluation",
-        person_data={"birth_name": "Roux", "first_names": "Léa", "sex": "F",
-                     "birth_date": dt.date(1995, 3, 4)},
-    )  # fmt: skip
+        person_data={
+            "birth_name": "Roux",
+            "first_names": "Léa",
+            "sex": "F",
+            "birth_date": dt.date(1995, 3, 4),
+        },
+    )
     client = client_for(world.adviser)
     page = client.get(reverse("reporting:new", args=[case.pk])).content.decode()
     assert "pas encore de mesure" in page and 'id="report-new"' not in page

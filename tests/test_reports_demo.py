@@ -67,8 +67,10 @@ def test_the_demo_journey_from_conseiller_to_greffier(demo):
     measure = case.measures.filter(running_measures(today)).order_by("start_date").first()
     client = Client()
     client.force_login(conseiller)
-    response = client.post(reverse("reporting:new", args=[case.pk]),
-                           {"kind": Kind.END_OF_MEASURE, "measure": measure.pk})  # fmt: skip
+    response = client.post(
+        reverse("reporting:new", args=[case.pk]),
+        {"kind": Kind.END_OF_MEASURE, "measure": measure.pk},
+    )
     report = Report.objects.get(case=case, kind=Kind.END_OF_MEASURE)
     assert response.url == reverse("reporting:detail", args=[report.pk])
     assert measure.get_kind_display() in report.penal_situation
@@ -77,16 +79,22 @@ def test_the_demo_journey_from_conseiller_to_greffier(demo):
     preview = client.get(reverse("reporting:preview", args=[report.pk]))
     assert all("PROJET" in text for text in pdf_pages(preview.content))
     data = {name: getattr(report, name) for name in services.DRAFT_FIELDS}
-    data |= {"court": report.court_id, "version": report.version, "judge": "Mme Fontaine",
-             "analysis": "Mesure exécutée sans incident.", "proposal": "nothing"}  # fmt: skip
+    data |= {
+        "court": report.court_id,
+        "version": report.version,
+        "judge": "Mme Fontaine",
+        "analysis": "Mesure exécutée sans incident.",
+        "proposal": "nothing",
+    }
     assert client.post(reverse("reporting:submit", args=[report.pk]), data).status_code == 302
 
     client.force_login(User.objects.get(username="directrice"))
     queue = client.get(reverse("reporting:validation")).content.decode()
     assert f"report-row-{report.pk}" in queue
     report.refresh_from_db()
-    response = client.post(reverse("reporting:validate", args=[report.pk]),
-                           {"version": report.version})  # fmt: skip
+    response = client.post(
+        reverse("reporting:validate", args=[report.pk]), {"version": report.version}
+    )
     assert response.status_code == 302
     assert services.report_issue(report_id=report.pk)  # what the worker does
 
@@ -97,5 +105,6 @@ def test_the_demo_journey_from_conseiller_to_greffier(demo):
     download = client.get(reverse("reporting:download", args=[report.pk]))
     assert download.status_code == 200
     assert "Mesure exécutée sans incident." in pdf_text(download.content)
-    assert AccessLog.objects.filter(user=greffier, action="download",
-                                    object_id=str(report.pk)).exists()  # fmt: skip
+    assert AccessLog.objects.filter(
+        user=greffier, action="download", object_id=str(report.pk)
+    ).exists()

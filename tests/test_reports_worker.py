@@ -48,8 +48,11 @@ def test_draft_to_issued_pdf_with_a_real_worker(
     )
     report = Report.objects.get(case=case)
     assert response.url == reverse("reporting:detail", args=[report.pk])
-    typed = {"judge": "Mme Claire Fontaine", "analysis": "Suivi investi et régulier.",
-             "proposal": "early_end"}  # fmt: skip
+    typed = {
+        "judge": "Mme Claire Fontaine",
+        "analysis": "Suivi investi et régulier.",
+        "proposal": "early_end",
+    }
     response = client.post(reverse("reporting:submit", args=[report.pk]), _form(report, **typed))
     assert response.status_code == 302
     report.refresh_from_db()
@@ -75,8 +78,9 @@ def test_draft_to_issued_pdf_with_a_real_worker(
 
     client.force_login(world.director)
     report.refresh_from_db()
-    response = client.post(reverse("reporting:validate", args=[report.pk]),
-                           {"version": report.version})  # fmt: skip
+    response = client.post(
+        reverse("reporting:validate", args=[report.pk]), {"version": report.version}
+    )
     assert response.status_code == 302
     deadline = time.monotonic() + 90
     while Report.objects.get(pk=report.pk).status != Report.Status.ISSUED:
@@ -102,9 +106,11 @@ def test_draft_to_issued_pdf_with_a_real_worker(
         response = client.get(reverse("reporting:download", args=[report.pk]))
         assert response.status_code == 200 and response.content == data
         assert AccessLog.objects.filter(
-            user=world.clerk, action="download", object_type="reporting.report",
+            user=world.clerk,
+            action="download",
+            object_type="reporting.report",
             object_id=str(report.pk),
-        ).exists()  # fmt: skip
+        ).exists()
     finally:
         report.pdf.storage.delete(report.pdf.name)
 
@@ -128,14 +134,21 @@ def test_a_validation_with_the_broker_down_is_saved_and_issued_once_by_the_beat_
     ping.apply_async(queue=celery_worker).get(timeout=90)  # the worker is up
     monkeypatch.setattr(queueing, "ROUTING", {"queue": celery_worker})
     report = services.report_create(
-        acting_user=world.adviser, case=cases.own, measure=cases.measures["own"],
+        acting_user=world.adviser,
+        case=cases.own,
+        measure=cases.measures["own"],
         kind=Kind.END_OF_MEASURE,
-    )  # fmt: skip
+    )
     report = services.report_save(
-        acting_user=world.adviser, report=report, version=report.version,
-        changes={"judge": "Mme Claire Fontaine", "analysis": "Suivi régulier.",
-                 "proposal": "early_end"},
-    )  # fmt: skip
+        acting_user=world.adviser,
+        report=report,
+        version=report.version,
+        changes={
+            "judge": "Mme Claire Fontaine",
+            "analysis": "Suivi régulier.",
+            "proposal": "early_end",
+        },
+    )
     report = services.report_submit(
         acting_user=world.adviser, report=report, version=report.version
     )

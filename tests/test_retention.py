@@ -23,7 +23,6 @@ from cases import extensions, legal
 from cases import services as case_services
 from cases import tasks as case_tasks
 from cases.models import (
-    Alert,
     Assessment,
     Case,
     CaseUserObjectPermission,
@@ -39,6 +38,7 @@ from cases.models import (
 )
 from cases.policy import own_cases, visible_cases
 from cases.retention import cases_due, retention_cutoff, retention_purge
+from deadlines.models import Alert
 from interviews.models import Interview
 from interviews.services import paris_datetime
 from reporting import services as report_services
@@ -74,12 +74,18 @@ def _stored(name: str) -> bool:
 def _issued_report(world, cases) -> Report:
     case = cases.own
     report = report_services.report_create(
-        acting_user=world.adviser, case=case, measure=cases.measures["own"],
-        kind=Kind.END_OF_MEASURE, today=dt.date(2026, 11, 30),
-    )  # fmt: skip
+        acting_user=world.adviser,
+        case=case,
+        measure=cases.measures["own"],
+        kind=Kind.END_OF_MEASURE,
+        today=dt.date(2026, 11, 30),
+    )
     data = {name: getattr(report, name) for name in report_services.DRAFT_FIELDS}
-    data |= {"judge": "Mme Fontaine", "analysis": "M. Martin a trouvé un emploi.",
-             "proposal": Proposal.NOTHING}  # fmt: skip
+    data |= {
+        "judge": "Mme Fontaine",
+        "analysis": "M. Martin a trouvé un emploi.",
+        "proposal": Proposal.NOTHING,
+    }
     report = report_services.report_save(
         acting_user=world.adviser, report=report, version=report.version, changes=data
     )
@@ -101,40 +107,64 @@ def full_case(world, cases):
     case, measure, obligation = cases.own, cases.measures["own"], cases.obligations["own"]
     person = case.person
     Person.objects.filter(pk=person.pk).update(
-        usage_name="Dupont", birth_place="Vichy", nationality="française", aliases="Le Grand",
-        address="3 rue des Forges, 03100 Montluçon", phone="06 12 34 56 78",
-        email="alex.martin@example.org", sms_opt_out=True,
-    )  # fmt: skip
+        usage_name="Dupont",
+        birth_place="Vichy",
+        nationality="française",
+        aliases="Le Grand",
+        address="3 rue des Forges, 03100 Montluçon",
+        phone="06 12 34 56 78",
+        email="alex.martin@example.org",
+        sms_opt_out=True,
+    )
     event = case_services.measure_event_record(
-        acting_user=world.adviser, measure=measure, kind=legal.EventKind.OBLIGATION_CHANGE,
-        date=dt.date(2026, 3, 2), decision_reference="JAP Montluçon 2026/117",
+        acting_user=world.adviser,
+        measure=measure,
+        kind=legal.EventKind.OBLIGATION_CHANGE,
+        date=dt.date(2026, 3, 2),
+        decision_reference="JAP Montluçon 2026/117",
         note="Soins addictologiques ajoutés",
-    )  # fmt: skip
+    )
     Obligation.objects.filter(pk=obligation.pk).update(details="CSAPA de Montluçon, Dr Hubert")
     proof = case_services.proof_record(
-        acting_user=world.adviser, obligation=obligation, received_on=dt.date(2026, 2, 10),
-        compliant=True, note="attestation du Dr Hubert",
+        acting_user=world.adviser,
+        obligation=obligation,
+        received_on=dt.date(2026, 2, 10),
+        compliant=True,
+        note="attestation du Dr Hubert",
         file=SimpleUploadedFile("attestation.pdf", PDF, content_type="application/pdf"),
-    )  # fmt: skip
+    )
     placement = cases.placements["own"]
     hours = WorkHours.objects.create(
         placement=placement, date=dt.date(2026, 2, 3), hours=4, validated_by=world.adviser
     )
     incident = Incident.objects.create(
-        measure=measure, occurred_on=dt.date(2026, 4, 1), recorded_by=world.adviser,
-        description="Alcoolisé au rendez-vous", response=Incident.Response.REMINDER,
-    )  # fmt: skip
+        measure=measure,
+        occurred_on=dt.date(2026, 4, 1),
+        recorded_by=world.adviser,
+        description="Alcoolisé au rendez-vous",
+        response=Incident.Response.REMINDER,
+    )
     transfer = Transfer.objects.create(
-        case=case, from_branch=world.other_branch, to_branch=world.branch,
-        reason="déménagement chez sa sœur", transferred_by=world.director,
+        case=case,
+        from_branch=world.other_branch,
+        to_branch=world.branch,
+        reason="déménagement chez sa sœur",
+        transferred_by=world.director,
         transferred_on=dt.date(2026, 1, 6),
-    )  # fmt: skip
+    )
     start = paris_datetime(dt.date(2026, 2, 3), dt.time(10, 0))
     interview = Interview.objects.create(
-        case=case, person=person, adviser=world.adviser, start=start,
-        end=start + dt.timedelta(minutes=45), created_by=world.adviser, status="held",
-        place="domicile, 3 rue des Forges", notes="parle de sa dette", outcome="RAS",
-    )  # fmt: skip
+        case=case,
+        person=person,
+        adviser=world.adviser,
+        start=start,
+        end=start + dt.timedelta(minutes=45),
+        created_by=world.adviser,
+        status="held",
+        place="domicile, 3 rue des Forges",
+        notes="parle de sa dette",
+        outcome="RAS",
+    )
     workshop = make_workshop(world.director, world.branch)
     session = add_session(world.director, workshop, dt.date(2026, 2, 12))
     enrollment = workshop_services.enrollment_create(
@@ -156,12 +186,23 @@ def full_case(world, cases):
     )
     case.refresh_from_db()
     return {
-        "person": person, "case": case, "measure": measure, "event": event,
-        "obligation": obligation, "proof": proof, "placement": placement, "hours": hours,
-        "incident": incident, "transfer": transfer, "interview": interview,
-        "enrollment": enrollment, "attendance": attendance, "report": report,
-        "assessment": cases.assessments["own"], "alert": alert,
-    }  # fmt: skip
+        "person": person,
+        "case": case,
+        "measure": measure,
+        "event": event,
+        "obligation": obligation,
+        "proof": proof,
+        "placement": placement,
+        "hours": hours,
+        "incident": incident,
+        "transfer": transfer,
+        "interview": interview,
+        "enrollment": enrollment,
+        "attendance": attendance,
+        "report": report,
+        "assessment": cases.assessments["own"],
+        "alert": alert,
+    }
 
 
 def test_a_case_past_its_retention_keeps_only_anonymous_rows(
@@ -190,16 +231,22 @@ def test_a_case_past_its_retention_keeps_only_anonymous_rows(
     assert (person.birth_name, person.usage_name, person.first_names) == ("X", "", "X")
     assert person.birth_date == dt.date(1990, 1, 1)
     assert [person.birth_place, person.aliases, person.address, person.phone, person.email] == [
-        "", "", "", "", "",
-    ]  # fmt: skip
+        "",
+        "",
+        "",
+        "",
+        "",
+    ]
     assert not person.sms_opt_out
     assert (person.sex, person.nationality) == ("M", "française")  # statistics
     case.refresh_from_db()
     assert case.number == f"X-{case.pk}" and case.intensity_reason == ""
     assert case.anonymised_on == DUE
     assert (case.branch, case.opened_on, case.closed_on) == (
-        world.branch, dt.date(2026, 1, 5), dt.date(2026, 7, 1),
-    )  # fmt: skip
+        world.branch,
+        dt.date(2026, 1, 5),
+        dt.date(2026, 7, 1),
+    )
     measure = Measure.objects.get(pk=rows["measure"].pk)
     assert (measure.kind, measure.end_date, measure.probation_months) == ("probation", ENDED, 24)
     event = MeasureEvent.objects.get(pk=rows["event"].pk)
@@ -218,8 +265,12 @@ def test_a_case_past_its_retention_keeps_only_anonymous_rows(
     enrollment = Enrollment.objects.get(pk=rows["enrollment"].pk)
     assert (enrollment.reason, enrollment.attestation.name) == ("", "")
     assert Attendance.objects.get(pk=rows["attendance"].pk).status == "present"
-    for model, key in [(Proof, "proof"), (Assessment, "assessment"), (Report, "report"),
-                       (Alert, "alert")]:  # fmt: skip
+    for model, key in [
+        (Proof, "proof"),
+        (Assessment, "assessment"),
+        (Report, "report"),
+        (Alert, "alert"),
+    ]:
         assert not model.objects.filter(pk=rows[key].pk).exists(), model
     assert not any(_stored(name) for name in files)
     assert not any(_history(obj) for obj in tracked)
@@ -234,12 +285,19 @@ def test_a_case_past_its_retention_keeps_only_anonymous_rows(
     assert Assessment.objects.filter(case=colleague).exists()
 
     assert counts == {
-        "access_grants_deleted": 1, "alerts_deleted": 1, "assessments_deleted": 1,
-        "cases_anonymised": 1, "enrollments_anonymised": 1, "files_deleted": 3,
-        "history_rows_deleted": counts["history_rows_deleted"], "interviews_anonymised": 1,
-        "notifications_deleted": about, "people_anonymised": 1, "proofs_deleted": 1,
+        "access_grants_deleted": 1,
+        "alerts_deleted": 1,
+        "assessments_deleted": 1,
+        "cases_anonymised": 1,
+        "enrollments_anonymised": 1,
+        "files_deleted": 3,
+        "history_rows_deleted": counts["history_rows_deleted"],
+        "interviews_anonymised": 1,
+        "notifications_deleted": about,
+        "people_anonymised": 1,
+        "proofs_deleted": 1,
         "reports_deleted": 1,
-    }  # fmt: skip
+    }
     assert counts["history_rows_deleted"] >= len(tracked)
     # The log says what went in counts, and nothing else: no id, number or name.
     logged = [record.getMessage() for record in caplog.records if record.name == "cases.retention"]
@@ -282,10 +340,15 @@ def test_a_case_with_a_measure_not_over_is_kept(world, cases, django_assert_num_
         Measure.objects.filter(pk=cases.measures[situation].pk).update(**change)
     # A second measure, still to start, keeps the excluded case.
     Measure.objects.create(
-        case=cases.cases["excluded"], kind="probation", court=world.branch.court,
-        decision_date=dt.date(2031, 5, 1), start_date=dt.date(2031, 9, 1),
-        probation_months=12, end_date=dt.date(2032, 9, 1), status=Measure.Status.PENDING,
-    )  # fmt: skip
+        case=cases.cases["excluded"],
+        kind="probation",
+        court=world.branch.court,
+        decision_date=dt.date(2031, 5, 1),
+        start_date=dt.date(2031, 9, 1),
+        probation_months=12,
+        end_date=dt.date(2032, 9, 1),
+        status=Measure.Status.PENDING,
+    )
     # Without measures, a case counts from its closing; an open one is never due.
     closed, still_open = (
         case_services.case_open(
@@ -302,7 +365,7 @@ def test_a_case_with_a_measure_not_over_is_kept(world, cases, django_assert_num_
                 "sex": "F",
                 "birth_date": dt.date(1995, 2, 3),
             },
-        )  # fmt: skip
+        )
         for name in ("Sans Mesure", "Ouvert")
     )
     Case.objects.filter(pk=closed.pk).update(closed_on=ENDED)
@@ -322,15 +385,24 @@ def test_a_person_keeps_their_identity_while_another_case_is_kept(world, cases):
     person = first.person
     _end(first)
     second = case_services.case_open(
-        acting_user=world.director, branch=world.branch, adviser=world.adviser,
-        opened_on=dt.date(2028, 1, 3), intensity=first.intensity, intensity_reason="récidive",
+        acting_user=world.director,
+        branch=world.branch,
+        adviser=world.adviser,
+        opened_on=dt.date(2028, 1, 3),
+        intensity=first.intensity,
+        intensity_reason="récidive",
         person=person,
-    )  # fmt: skip
+    )
     Measure.objects.create(
-        case=second, kind="probation", court=world.branch.court,
-        decision_date=dt.date(2028, 1, 3), start_date=dt.date(2028, 1, 3), probation_months=36,
-        end_date=dt.date(2031, 1, 3), status=Measure.Status.ACTIVE,
-    )  # fmt: skip
+        case=second,
+        kind="probation",
+        court=world.branch.court,
+        decision_date=dt.date(2028, 1, 3),
+        start_date=dt.date(2028, 1, 3),
+        probation_months=36,
+        end_date=dt.date(2031, 1, 3),
+        status=Measure.Status.ACTIVE,
+    )
     history = _history(person)
 
     counts = retention_purge(as_of=DUE)
@@ -428,7 +500,7 @@ def test_only_the_purges_declare_themselves_to_the_triggers():
     declaring = {
         flag: sorted(
             str(path.relative_to(ROOT))
-            for app in ("spip", "cases", "interviews", "workshops", "reporting")
+            for app in ("spip", "cases", "deadlines", "interviews", "workshops", "reporting")
             for path in (ROOT / app).rglob("*.py")
             if "migrations" not in path.parts
             and re.search(rf"spip\.{flag}\s*=\s*'on'", path.read_text())

@@ -32,19 +32,33 @@ ALLIER, MOSELLE, REUNION = branch_in("03"), branch_in("57"), branch_in("974")
 
 @pytest.mark.parametrize(
     "year, sunday",
-    [(2024, D(2024, 3, 31)), (2025, D(2025, 4, 20)), (2026, D(2026, 4, 5)),
-     (2027, D(2027, 3, 28)), (2038, D(2038, 4, 25)), (2285, D(2285, 3, 22))],
-)  # fmt: skip
+    [
+        (2024, D(2024, 3, 31)),
+        (2025, D(2025, 4, 20)),
+        (2026, D(2026, 4, 5)),
+        (2027, D(2027, 3, 28)),
+        (2038, D(2038, 4, 25)),
+        (2285, D(2285, 3, 22)),
+    ],
+)
 def test_easter_sunday(year, sunday):
     assert easter_sunday(year) == sunday
 
 
 def test_the_eleven_national_holidays_of_2026():
     assert sorted(public_holidays(2026)) == [
-        D(2026, 1, 1), D(2026, 4, 6), D(2026, 5, 1), D(2026, 5, 8), D(2026, 5, 14),
-        D(2026, 5, 25), D(2026, 7, 14), D(2026, 8, 15), D(2026, 11, 1), D(2026, 11, 11),
+        D(2026, 1, 1),
+        D(2026, 4, 6),
+        D(2026, 5, 1),
+        D(2026, 5, 8),
+        D(2026, 5, 14),
+        D(2026, 5, 25),
+        D(2026, 7, 14),
+        D(2026, 8, 15),
+        D(2026, 11, 1),
+        D(2026, 11, 11),
         D(2026, 12, 25),
-    ]  # fmt: skip
+    ]
 
 
 def test_alsace_moselle_keeps_good_friday_and_st_stephen():
@@ -84,8 +98,16 @@ def test_weekends_and_bridges():
 
 def test_working_days_of_a_fortnight_and_the_week_start():
     days = working_days(D(2026, 12, 21), D(2027, 1, 3), MOSELLE)
-    assert days == [D(2026, 12, 21), D(2026, 12, 22), D(2026, 12, 23), D(2026, 12, 24),
-                    D(2026, 12, 28), D(2026, 12, 29), D(2026, 12, 30), D(2026, 12, 31)]  # fmt: skip
+    assert days == [
+        D(2026, 12, 21),
+        D(2026, 12, 22),
+        D(2026, 12, 23),
+        D(2026, 12, 24),
+        D(2026, 12, 28),
+        D(2026, 12, 29),
+        D(2026, 12, 30),
+        D(2026, 12, 31),
+    ]
     assert week_start(D(2026, 12, 5)) == D(2026, 11, 30)
     assert week_start(D(2026, 11, 30)) == D(2026, 11, 30)
     assert week_start(D(2027, 1, 3)) == D(2026, 12, 28)

@@ -25,46 +25,134 @@ def _roles(**answers: int) -> dict[str, int]:
 
 # url name, target, method, data, {situation: expected by role}
 PAGES = [
-    ("workshops:detail", "workshop", "GET", {}, {
-        "own": _roles(adviser=200, colleague=200, director=200, partner=200),
-        "other": _roles(other_adviser=200, other_director=200)}),
-    ("workshops:update", "workshop", "GET", {}, {
-        "own": _roles(adviser=403, colleague=403, director=200),
-        "other": _roles(other_adviser=403, other_director=200)}),
-    ("workshops:session_add", "workshop", "GET", {}, {
-        "own": _roles(adviser=403, colleague=200, director=200),
-        "other": _roles(other_adviser=403, other_director=200)}),
-    ("workshops:enrol", "workshop", "GET", {}, {
-        "own": _roles(adviser=200, colleague=200, director=200),
-        "other": _roles(other_adviser=200, other_director=200)}),
-    ("workshops:session", "session", "GET", {}, {
-        "own": _roles(adviser=403, colleague=200, director=200, partner=200),
-        "other": _roles(other_adviser=403, other_director=200)}),
-    ("workshops:attendance", "attendance_url", "POST", {"status": "present"}, {
-        "own": _roles(adviser=403, colleague=302, director=302, partner=302),
-        "other": _roles(other_adviser=403, other_director=302)}),
-    ("workshops:enrol_case", "case", "GET", {}, {
-        "own": _roles(adviser=200, colleague=403, director=200),
-        "other": _roles(other_adviser=200, other_director=200)}),
-    ("workshops:drop", "enrollment", "GET", {}, {
-        "own": _roles(adviser=200, colleague=200, director=200),
-        "other": _roles(other_adviser=200, other_director=200)}),
-    ("workshops:confirm", "enrollment", "POST", {}, {
-        "own": _roles(adviser=302, colleague=403, director=302),
-        "other": _roles(other_adviser=302, other_director=302)}),
-    ("workshops:attestation", "enrollment", "GET", {}, {
-        "own": _roles(adviser=200, colleague=403, director=200),
-        "other": _roles(other_adviser=200, other_director=200)}),
-    ("workshops:absence_incident", "attendance", "GET", {}, {
-        "own": _roles(adviser=200, colleague=403, director=200),
-        "other": _roles(other_adviser=200, other_director=200)}),
-]  # fmt: skip
+    (
+        "workshops:detail",
+        "workshop",
+        "GET",
+        {},
+        {
+            "own": _roles(adviser=200, colleague=200, director=200, partner=200),
+            "other": _roles(other_adviser=200, other_director=200),
+        },
+    ),
+    (
+        "workshops:update",
+        "workshop",
+        "GET",
+        {},
+        {
+            "own": _roles(adviser=403, colleague=403, director=200),
+            "other": _roles(other_adviser=403, other_director=200),
+        },
+    ),
+    (
+        "workshops:session_add",
+        "workshop",
+        "GET",
+        {},
+        {
+            "own": _roles(adviser=403, colleague=200, director=200),
+            "other": _roles(other_adviser=403, other_director=200),
+        },
+    ),
+    (
+        "workshops:enrol",
+        "workshop",
+        "GET",
+        {},
+        {
+            "own": _roles(adviser=200, colleague=200, director=200),
+            "other": _roles(other_adviser=200, other_director=200),
+        },
+    ),
+    (
+        "workshops:session",
+        "session",
+        "GET",
+        {},
+        {
+            "own": _roles(adviser=403, colleague=200, director=200, partner=200),
+            "other": _roles(other_adviser=403, other_director=200),
+        },
+    ),
+    (
+        "workshops:attendance",
+        "attendance_url",
+        "POST",
+        {"status": "present"},
+        {
+            "own": _roles(adviser=403, colleague=302, director=302, partner=302),
+            "other": _roles(other_adviser=403, other_director=302),
+        },
+    ),
+    (
+        "workshops:enrol_case",
+        "case",
+        "GET",
+        {},
+        {
+            "own": _roles(adviser=200, colleague=403, director=200),
+            "other": _roles(other_adviser=200, other_director=200),
+        },
+    ),
+    (
+        "workshops:drop",
+        "enrollment",
+        "GET",
+        {},
+        {
+            "own": _roles(adviser=200, colleague=200, director=200),
+            "other": _roles(other_adviser=200, other_director=200),
+        },
+    ),
+    (
+        "workshops:confirm",
+        "enrollment",
+        "POST",
+        {},
+        {
+            "own": _roles(adviser=302, colleague=403, director=302),
+            "other": _roles(other_adviser=302, other_director=302),
+        },
+    ),
+    (
+        "workshops:attestation",
+        "enrollment",
+        "GET",
+        {},
+        {
+            "own": _roles(adviser=200, colleague=403, director=200),
+            "other": _roles(other_adviser=200, other_director=200),
+        },
+    ),
+    (
+        "workshops:absence_incident",
+        "attendance",
+        "GET",
+        {},
+        {
+            "own": _roles(adviser=200, colleague=403, director=200),
+            "other": _roles(other_adviser=200, other_director=200),
+        },
+    ),
+]
 LISTS = [
-    ("workshops:list", _roles(adviser=200, colleague=200, director=200, other_adviser=200,
-                              other_director=200, partner=200)),
-    ("workshops:create", _roles(adviser=403, colleague=403, director=200, other_adviser=403,
-                                other_director=200)),
-]  # fmt: skip
+    (
+        "workshops:list",
+        _roles(
+            adviser=200,
+            colleague=200,
+            director=200,
+            other_adviser=200,
+            other_director=200,
+            partner=200,
+        ),
+    ),
+    (
+        "workshops:create",
+        _roles(adviser=403, colleague=403, director=200, other_adviser=403, other_director=200),
+    ),
+]
 COVERED = {page[0] for page in PAGES} | {name for name, _ in LISTS}
 
 
@@ -73,9 +161,11 @@ def completed(world, cases, workshops, settings, tmp_path):
     """Both enrolments complete (one session is enough) with an absence recorded as well,
     so that attestation and absence pages exist on each side."""
     settings.STORAGES = settings.STORAGES | {
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                    "OPTIONS": {"location": tmp_path}},
-    }  # fmt: skip
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path},
+        },
+    }
     import datetime as dt
 
     from django.utils import timezone
@@ -85,9 +175,14 @@ def completed(world, cases, workshops, settings, tmp_path):
     absences = {}
     for key, workshop, session, enrollment, director in (
         ("own", workshops.workshop, workshops.past, workshops.enrollment, world.director),
-        ("other", workshops.other, workshops.other_past, workshops.other_enrollment,
-         world.other_director),
-    ):  # fmt: skip
+        (
+            "other",
+            workshops.other,
+            workshops.other_past,
+            workshops.other_enrollment,
+            world.other_director,
+        ),
+    ):
         workshop.min_sessions = 1
         workshop.save(update_fields=["min_sessions"])
         earlier = add_session(director, workshop, timezone.localdate() - dt.timedelta(days=20))
@@ -178,7 +273,7 @@ def test_partner_sees_names_and_attendance_only_and_every_view_is_logged(
             "attestation-",
             "/enrolments/",
         ):
-            assert secret not in body, (url, secret)  # fmt: skip
+            assert secret not in body, (url, secret)
     detail = client.get(pages[2]).content.decode()
     assert "MARTIN" in detail and person.first_names in detail
     logged = set(

@@ -26,12 +26,19 @@ def _open_case(world, name: str, adviser=None):
     from cases.models import IntensityLevel
 
     return case_services.case_open(
-        acting_user=world.director, branch=world.branch, adviser=adviser or world.adviser,
-        opened_on=dt.date(2026, 1, 5), intensity=IntensityLevel.objects.get(code="standard"),
+        acting_user=world.director,
+        branch=world.branch,
+        adviser=adviser or world.adviser,
+        opened_on=dt.date(2026, 1, 5),
+        intensity=IntensityLevel.objects.get(code="standard"),
         intensity_reason="évaluation",
-        person_data={"birth_name": name, "first_names": "Sam", "sex": "M",
-                     "birth_date": dt.date(1988, 2, 3)},
-    )  # fmt: skip
+        person_data={
+            "birth_name": name,
+            "first_names": "Sam",
+            "sex": "M",
+            "birth_date": dt.date(1988, 2, 3),
+        },
+    )
 
 
 def test_enrolment_waitlists_once_the_places_are_taken(world, cases, workshops):
@@ -58,9 +65,10 @@ def test_only_the_cases_adviser_enrols_and_only_at_their_branch(world, cases, wo
         )
     with pytest.raises(SpipError):
         services.enrollment_create(
-            acting_user=world.other_adviser, workshop=workshops.workshop,
+            acting_user=world.other_adviser,
+            workshop=workshops.workshop,
             case=cases.cases["other_branch"],
-        )  # fmt: skip
+        )
 
 
 def test_a_freed_place_promotes_the_first_waiting_and_tells_their_adviser(world, cases, workshops):
@@ -68,9 +76,10 @@ def test_a_freed_place_promotes_the_first_waiting_and_tells_their_adviser(world,
     workshop.capacity = 1
     workshop.save(update_fields=["capacity"])
     first_waiting = services.enrollment_create(
-        acting_user=world.colleague, workshop=workshop,
+        acting_user=world.colleague,
+        workshop=workshop,
         case=_open_case(world, "Garcia", adviser=world.colleague),
-    )  # fmt: skip
+    )
     second_waiting = services.enrollment_create(
         acting_user=world.adviser, workshop=workshop, case=_open_case(world, "Lopez")
     )
@@ -93,16 +102,23 @@ def test_a_freed_place_promotes_the_first_waiting_and_tells_their_adviser(world,
 
 def _course_with_obligation(world, cases):
     obligation = case_services.obligation_add(
-        acting_user=world.adviser, measure=cases.measures["own"],
+        acting_user=world.adviser,
+        measure=cases.measures["own"],
         type=ObligationType.objects.get(code="citizenship-course"),
         imposed_on=dt.date(2025, 12, 11),
-    )  # fmt: skip
+    )
     today = timezone.localdate()
     course = make_workshop(
-        world.director, world.branch, title="Stage de citoyenneté", kind="course",
-        course_kind="citizenship", min_sessions=2, contributors=[world.partner],
-        partners=[world.partner.partner], facilitators=[world.colleague],
-    )  # fmt: skip
+        world.director,
+        world.branch,
+        title="Stage de citoyenneté",
+        kind="course",
+        course_kind="citizenship",
+        min_sessions=2,
+        contributors=[world.partner],
+        partners=[world.partner.partner],
+        facilitators=[world.colleague],
+    )
     first = add_session(world.director, course, today - dt.timedelta(days=14), "Valeurs")
     second = add_session(world.director, course, today - dt.timedelta(days=7), "Droits")
     enrollment = services.enrollment_create(
@@ -174,18 +190,22 @@ def test_attendance_only_by_those_who_run_the_workshop(world, cases, workshops):
     assert Attendance.objects.get().recorded_by == world.director
     with pytest.raises(SpipError):  # not yet begun
         services.attendance_record(
-            acting_user=world.partner, session=workshops.upcoming,
-            enrollment=workshops.enrollment, status="present",
-        )  # fmt: skip
+            acting_user=world.partner,
+            session=workshops.upcoming,
+            enrollment=workshops.enrollment,
+            status="present",
+        )
 
 
 def test_an_absence_shows_on_the_case_and_becomes_an_incident_when_the_adviser_says_so(
     client, world, cases, workshops
 ):
     attendance = services.attendance_record(
-        acting_user=world.partner, session=workshops.past, enrollment=workshops.enrollment,
+        acting_user=world.partner,
+        session=workshops.past,
+        enrollment=workshops.enrollment,
         status="absent",
-    )  # fmt: skip
+    )
     client.force_login(world.adviser)
     page = client.get(reverse("cases:detail", args=[cases.own.pk])).content.decode()
     assert "Absence à un atelier" in page
@@ -196,9 +216,13 @@ def test_an_absence_shows_on_the_case_and_becomes_an_incident_when_the_adviser_s
     assert "Ce champ est obligatoire" in response.content.decode()
     day = timezone.localtime(workshops.past.starts_at).date()
     response = client.post(
-        url, {"occurred_on": day.isoformat(), "description": "Absent sans prévenir",
-              "response": "reminder"},
-    )  # fmt: skip
+        url,
+        {
+            "occurred_on": day.isoformat(),
+            "description": "Absent sans prévenir",
+            "response": "reminder",
+        },
+    )
     assert response.status_code == 302
     incident = Incident.objects.get()
     assert incident.measure == cases.measures["own"] and incident.occurred_on == day
@@ -206,9 +230,11 @@ def test_an_absence_shows_on_the_case_and_becomes_an_incident_when_the_adviser_s
     assert attendance.incident == incident
     with pytest.raises(SpipError):
         services.attendance_record(
-            acting_user=world.partner, session=workshops.past, enrollment=workshops.enrollment,
+            acting_user=world.partner,
+            session=workshops.past,
+            enrollment=workshops.enrollment,
             status="present",
-        )  # fmt: skip
+        )
 
 
 def test_attendance_grid_answers_htmx_with_the_row(client, world, cases, workshops):
@@ -228,9 +254,16 @@ def test_workshop_form_errors_are_french_and_next_to_the_field(client, world):
     client.force_login(world.director)
     response = client.post(
         reverse("workshops:create"),
-        {"branch": world.branch.pk, "title": "Stage", "kind": "course", "course_kind": "",
-         "theme": "Citoyenneté", "capacity": "0", "min_sessions": "abc"},
-    )  # fmt: skip
+        {
+            "branch": world.branch.pk,
+            "title": "Stage",
+            "kind": "course",
+            "course_kind": "",
+            "theme": "Citoyenneté",
+            "capacity": "0",
+            "min_sessions": "abc",
+        },
+    )
     assert response.status_code == 200
     form = response.context["form"]
     assert "course_kind" in form.errors and "capacity" in form.errors
@@ -242,15 +275,19 @@ def test_session_form_refuses_an_end_before_the_start(client, world, workshops):
     client.force_login(world.director)
     response = client.post(
         reverse("workshops:session_add", args=[workshops.workshop.pk]),
-        {"starts_at": "2026-12-01T14:00", "ends_at": "2026-12-01T13:00", "place": "Salle",
-         "topic": "Bilan"},
-    )  # fmt: skip
+        {
+            "starts_at": "2026-12-01T14:00",
+            "ends_at": "2026-12-01T13:00",
+            "place": "Salle",
+            "topic": "Bilan",
+        },
+    )
     assert response.status_code == 200
     assert "Une séance se termine après son début." in response.content.decode()
     response = client.post(
         reverse("workshops:session_add", args=[workshops.workshop.pk]),
         {"starts_at": "99999-12-01T14:00", "ends_at": "x", "place": "", "topic": ""},
-    )  # fmt: skip
+    )
     assert response.status_code == 200
 
 
@@ -262,9 +299,11 @@ def _many_people(world, workshop, count: int) -> None:
         )
         for session in workshop.sessions.filter(starts_at__lte=timezone.now()):
             services.attendance_record(
-                acting_user=world.director, session=session, enrollment=enrollment,
+                acting_user=world.director,
+                session=session,
+                enrollment=enrollment,
                 status="present" if index % 2 else "absent",
-            )  # fmt: skip
+            )
 
 
 @pytest.mark.parametrize("viewer", ["director", "adviser", "partner"])
@@ -379,11 +418,14 @@ def test_a_catch_up_counts_once_for_the_session_it_makes_up_for(world, cases, wo
     today = timezone.localdate()
     missed = add_session(world.director, workshop, today - dt.timedelta(days=20), "Séance 1")
     catch_up = services.session_add(
-        acting_user=world.director, workshop=workshop,
+        acting_user=world.director,
+        workshop=workshop,
         starts_at=workshops.past.starts_at - dt.timedelta(days=2),
-        ends_at=workshops.past.ends_at - dt.timedelta(days=2), place="Bureau",
-        topic="Rattrapage", catch_up_of=missed,
-    )  # fmt: skip
+        ends_at=workshops.past.ends_at - dt.timedelta(days=2),
+        place="Bureau",
+        topic="Rattrapage",
+        catch_up_of=missed,
+    )
     enrollment = workshops.enrollment
     for session, status in ((missed, "caught_up"), (catch_up, "present")):
         services.attendance_record(
@@ -392,16 +434,23 @@ def test_a_catch_up_counts_once_for_the_session_it_makes_up_for(world, cases, wo
     enrollment.refresh_from_db()
     assert enrollment.status == Enrollment.Status.ENROLLED  # one session, not two
     services.attendance_record(
-        acting_user=world.director, session=workshops.past, enrollment=enrollment,
+        acting_user=world.director,
+        session=workshops.past,
+        enrollment=enrollment,
         status="present",
-    )  # fmt: skip
+    )
     enrollment.refresh_from_db()
     assert enrollment.status == Enrollment.Status.COMPLETED
     with pytest.raises(SpipError):  # a catch-up comes after the session it makes up for
         services.session_add(
-            acting_user=world.director, workshop=workshop, starts_at=missed.starts_at,
-            ends_at=missed.ends_at, place="Bureau", topic="Trop tôt", catch_up_of=catch_up,
-        )  # fmt: skip
+            acting_user=world.director,
+            workshop=workshop,
+            starts_at=missed.starts_at,
+            ends_at=missed.ends_at,
+            place="Bureau",
+            topic="Trop tôt",
+            catch_up_of=catch_up,
+        )
 
 
 def test_a_proposal_takes_no_place_until_confirmed(client, world, cases, workshops):

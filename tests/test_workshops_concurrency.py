@@ -64,9 +64,11 @@ def worker_files(monkeypatch, settings, tmp_path):
     )
     monkeypatch.setenv("PRIVATE_FILES_ROOT", str(tmp_path))
     settings.STORAGES = settings.STORAGES | {
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                    "OPTIONS": {"location": tmp_path}},
-    }  # fmt: skip
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path},
+        },
+    }
 
 
 @pytest.mark.worker

@@ -42,9 +42,13 @@ def make_workshop(director, branch, **options) -> Workshop:
 
 def add_session(director, workshop, day: dt.date, topic: str = "Séance") -> Session:
     return services.session_add(
-        acting_user=director, workshop=workshop, starts_at=at(day, 14), ends_at=at(day, 16, 30),
-        place="Salle collective", topic=topic,
-    )  # fmt: skip
+        acting_user=director,
+        workshop=workshop,
+        starts_at=at(day, 14),
+        ends_at=at(day, 16, 30),
+        place="Salle collective",
+        topic=topic,
+    )
 
 
 @pytest.fixture(name="workshops")
@@ -53,9 +57,12 @@ def workshops_fixture(world, cases) -> WorkshopWorld:
     world.partner.partner.department = world.branch.department
     world.partner.partner.save(update_fields=["department"])
     workshop = make_workshop(
-        world.director, world.branch, facilitators=[world.colleague],
-        partners=[world.partner.partner], contributors=[world.partner],
-    )  # fmt: skip
+        world.director,
+        world.branch,
+        facilitators=[world.colleague],
+        partners=[world.partner.partner],
+        contributors=[world.partner],
+    )
     other = make_workshop(world.other_director, world.other_branch, title="Éco-citoyenneté")
     past = add_session(world.director, workshop, today - dt.timedelta(days=7), "Représentations")
     upcoming = add_session(world.director, workshop, today + dt.timedelta(days=7), "Risques")

@@ -48,9 +48,11 @@ def test_an_absence_turned_into_an_incident_meanwhile_cannot_be_corrected_to_pre
         try:
             with transaction.atomic():
                 services.absence_to_incident(
-                    acting_user=world.adviser, attendance=attendance, response="reminder",
+                    acting_user=world.adviser,
+                    attendance=attendance,
+                    response="reminder",
                     description="Absent sans prévenir",
-                )  # fmt: skip
+                )
                 incident_saved.set()
                 time.sleep(1)  # the correction arrives while this is not committed
         except BaseException as error:  # noqa: BLE001 - reported below
@@ -63,9 +65,11 @@ def test_an_absence_turned_into_an_incident_meanwhile_cannot_be_corrected_to_pre
         try:
             incident_saved.wait(10)
             services.attendance_record(
-                acting_user=world.colleague, session=session, enrollment=enrollment,
+                acting_user=world.colleague,
+                session=session,
+                enrollment=enrollment,
                 status="present",
-            )  # fmt: skip
+            )
             outcome.append("corrected")
         except SpipError:
             outcome.append("refused")
@@ -110,9 +114,10 @@ def _full_with_one_waiting(world, workshops):
     workshop.capacity = 1
     workshop.save(update_fields=["capacity"])
     waiting = services.enrollment_create(
-        acting_user=world.colleague, workshop=workshop,
+        acting_user=world.colleague,
+        workshop=workshop,
         case=_open_case(world, "Garcia", adviser=world.colleague),
-    )  # fmt: skip
+    )
     assert waiting.status == Enrollment.Status.WAITLISTED
     return waiting
 
@@ -125,17 +130,21 @@ def test_a_transfer_withdraws_the_person_from_the_old_branchs_workshops(world, c
         acting_user=world.adviser, workshop=proposed_elsewhere, case=cases.own, propose_only=True
     )
     case_services.case_transfer(
-        acting_user=world.director, case=cases.own, to_branch=world.other_branch,
+        acting_user=world.director,
+        case=cases.own,
+        to_branch=world.other_branch,
         reason="déménagement",
-    )  # fmt: skip
+    )
     for enrollment in (workshops.enrollment, proposal):
         enrollment.refresh_from_db()
         assert enrollment.status == Enrollment.Status.DROPPED
         assert enrollment.reason == "dossier transféré"
     assert AccessLog.objects.filter(
-        user=world.director, object_type="workshops.enrollment",
-        object_id=str(workshops.enrollment.pk), reason="dossier transféré",
-    ).exists()  # fmt: skip
+        user=world.director,
+        object_type="workshops.enrollment",
+        object_id=str(workshops.enrollment.pk),
+        reason="dossier transféré",
+    ).exists()
     waiting.refresh_from_db()
     assert waiting.status == Enrollment.Status.ENROLLED
     assert Notification.objects.filter(
@@ -152,9 +161,10 @@ def test_closing_a_case_withdraws_its_person_and_a_closed_case_enrols_nobody(
     done = make_workshop(world.director, world.branch, title="Citoyenneté", capacity=1)
     held = services.enrollment_create(acting_user=world.adviser, workshop=done, case=case)
     other_waiting = services.enrollment_create(
-        acting_user=world.colleague, workshop=done,
+        acting_user=world.colleague,
+        workshop=done,
         case=_open_case(world, "Durand", adviser=world.colleague),
-    )  # fmt: skip
+    )
     assert other_waiting.status == Enrollment.Status.WAITLISTED
     case_services.case_close(
         acting_user=world.director, case=case, closed_on=timezone.localdate(), reason="fin"
@@ -191,13 +201,16 @@ def test_a_proposal_confirmed_into_the_queue_waits_behind_those_already_waiting(
     workshop.capacity = 1
     workshop.save(update_fields=["capacity"])
     proposal = services.enrollment_create(
-        acting_user=world.adviser, workshop=workshop, case=_open_case(world, "Lopez"),
+        acting_user=world.adviser,
+        workshop=workshop,
+        case=_open_case(world, "Lopez"),
         propose_only=True,
-    )  # fmt: skip
+    )
     first_waiting = services.enrollment_create(
-        acting_user=world.colleague, workshop=workshop,
+        acting_user=world.colleague,
+        workshop=workshop,
         case=_open_case(world, "Garcia", adviser=world.colleague),
-    )  # fmt: skip
+    )
     proposal = services.enrollment_confirm(acting_user=world.adviser, enrollment=proposal)
     assert proposal.status == first_waiting.status == Enrollment.Status.WAITLISTED
     client.force_login(world.director)
@@ -223,13 +236,15 @@ def test_a_freed_place_is_announced_even_when_the_case_has_no_adviser(world, cas
     workshop.save(update_fields=["capacity"])
     substitute = factories.UserFactory(role=Role.ADVISER, branch=world.branch)
     first = services.enrollment_create(
-        acting_user=world.colleague, workshop=workshop,
+        acting_user=world.colleague,
+        workshop=workshop,
         case=_open_case(world, "Garcia", adviser=world.colleague),
-    )  # fmt: skip
+    )
     second = services.enrollment_create(
-        acting_user=substitute, workshop=workshop,
+        acting_user=substitute,
+        workshop=workshop,
         case=_open_case(world, "Lopez", adviser=substitute),
-    )  # fmt: skip
+    )
     Case.objects.filter(pk__in=[first.case_id, second.case_id]).update(adviser=None)
     # Without an adviser: whoever enrolled the person hears of it.
     services.enrollment_drop(
@@ -261,9 +276,11 @@ def test_staff_excluded_from_a_case_never_see_its_persons_name(client, world, ca
             acting_user=world.colleague, workshop=run_by_excluded, case=excluded
         )
     proposal = services.enrollment_create(
-        acting_user=world.colleague, workshop=workshops.workshop, case=excluded,
+        acting_user=world.colleague,
+        workshop=workshops.workshop,
+        case=excluded,
         propose_only=True,
-    )  # fmt: skip
+    )
     workshops.workshop.facilitators.add(world.adviser)  # named facilitator since
     with pytest.raises(SpipError, match="exclu"):
         services.enrollment_confirm(acting_user=world.colleague, enrollment=proposal)
@@ -277,9 +294,10 @@ def test_staff_excluded_from_a_case_never_see_its_persons_name(client, world, ca
         client.get(reverse("workshops:session", args=[workshops.past.pk])),
         client.post(
             reverse("workshops:attendance", args=[workshops.past.pk, enrollment.pk]),
-            {"status": "present"}, headers={"HX-Request": "true"},
+            {"status": "present"},
+            headers={"HX-Request": "true"},
         ),
-    ]  # fmt: skip
+    ]
     for response in pages:
         body = response.content.decode()
         assert response.status_code == 200
@@ -300,16 +318,22 @@ def test_a_session_of_tomorrow_just_after_midnight_in_paris_has_not_begun(world,
 
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
     early = services.session_add(
-        acting_user=world.director, workshop=workshops.workshop, starts_at=at(tomorrow, 0, 30),
-        ends_at=at(tomorrow, 2), place="Salle", topic="Nuit",
-    )  # fmt: skip
+        acting_user=world.director,
+        workshop=workshops.workshop,
+        starts_at=at(tomorrow, 0, 30),
+        ends_at=at(tomorrow, 2),
+        place="Salle",
+        topic="Nuit",
+    )
     early = Session.objects.get(pk=early.pk)  # as the views have it: in UTC
     assert early.starts_at.date() < tomorrow  # still today in UTC
     with pytest.raises(SpipError, match="commencé|begun"):
         services.attendance_record(
-            acting_user=world.director, session=early, enrollment=workshops.enrollment,
+            acting_user=world.director,
+            session=early,
+            enrollment=workshops.enrollment,
             status="present",
-        )  # fmt: skip
+        )
 
 
 @pytest.mark.django_db
@@ -321,9 +345,11 @@ def test_a_refused_attendance_answered_with_the_named_row_is_in_the_access_log(
     response = client.post(url, {"status": "n'importe quoi"}, headers={"HX-Request": "true"})
     assert response.status_code == 200 and "MARTIN" in response.content.decode()
     assert AccessLog.objects.filter(
-        user=world.partner, action=AccessLog.Action.VIEW, object_type="workshops.session",
+        user=world.partner,
+        action=AccessLog.Action.VIEW,
+        object_type="workshops.session",
         object_id=str(workshops.past.pk),
-    ).exists()  # fmt: skip
+    ).exists()
 
 
 @pytest.mark.django_db
@@ -341,21 +367,31 @@ def test_the_case_enrolments_query_uses_no_deprecated_argument(world, cases, wor
 def test_fewer_sessions_required_complete_those_who_now_meet_the_rule(world, cases, workshops):
     workshop = workshops.workshop  # two sessions required
     services.attendance_record(
-        acting_user=world.director, session=workshops.past, enrollment=workshops.enrollment,
+        acting_user=world.director,
+        session=workshops.past,
+        enrollment=workshops.enrollment,
         status="present",
-    )  # fmt: skip
+    )
     waiting_nothing = services.enrollment_create(
-        acting_user=world.colleague, workshop=workshop,
+        acting_user=world.colleague,
+        workshop=workshop,
         case=_open_case(world, "Garcia", adviser=world.colleague),
-    )  # fmt: skip
+    )
     workshop.refresh_from_db()
     services.workshop_update(
-        acting_user=world.director, workshop=workshop, version=workshop.version,
-        title=workshop.title, kind=workshop.kind, theme=workshop.theme,
-        capacity=workshop.capacity, min_sessions=1, status=workshop.status,
-        facilitators=[world.colleague], partners=[world.partner.partner],
+        acting_user=world.director,
+        workshop=workshop,
+        version=workshop.version,
+        title=workshop.title,
+        kind=workshop.kind,
+        theme=workshop.theme,
+        capacity=workshop.capacity,
+        min_sessions=1,
+        status=workshop.status,
+        facilitators=[world.colleague],
+        partners=[world.partner.partner],
         contributors=[world.partner],
-    )  # fmt: skip
+    )
     workshops.enrollment.refresh_from_db()
     waiting_nothing.refresh_from_db()
     assert workshops.enrollment.status == Enrollment.Status.COMPLETED

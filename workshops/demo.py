@@ -57,42 +57,74 @@ class WorkshopPlan:
 
 PLANS = (
     WorkshopPlan(
-        "Stage de citoyenneté — automne", Workshop.Kind.COURSE,
+        "Stage de citoyenneté — automne",
+        Workshop.Kind.COURSE,
         "Valeurs de la République, droits et devoirs du citoyen",
         "Stage de citoyenneté ordonné au titre de l'article 131-5-1 du code pénal.",
-        capacity=10, min_sessions=3, facilitators=("conseiller", "cpip.bernard"),
-        sessions=((-36, "Les valeurs de la République"), (-29, "Droits et devoirs"),
-                  (-22, "La justice et la loi"), (-15, "Vivre ensemble, bilan")),
-        people=8, course_kind=CourseKind.CITIZENSHIP, obligation_code="citizenship-course",
+        capacity=10,
+        min_sessions=3,
+        facilitators=("conseiller", "cpip.bernard"),
+        sessions=(
+            (-36, "Les valeurs de la République"),
+            (-29, "Droits et devoirs"),
+            (-22, "La justice et la loi"),
+            (-15, "Vivre ensemble, bilan"),
+        ),
+        people=8,
+        course_kind=CourseKind.CITIZENSHIP,
+        obligation_code="citizenship-course",
         ordered=3,
     ),
     WorkshopPlan(
-        "Éco-citoyenneté", Workshop.Kind.WORKSHOP, "Environnement et engagement local",
+        "Éco-citoyenneté",
+        Workshop.Kind.WORKSHOP,
+        "Environnement et engagement local",
         "Atelier collectif : tri, réparation, chantier nature avec la commune.",
-        capacity=8, min_sessions=3, facilitators=("cpip.fabre",),
-        sessions=((-9, "Les déchets du quotidien"), (5, "Atelier réparation"),
-                  (12, "Chantier nature"), (19, "Bilan et engagement")),
+        capacity=8,
+        min_sessions=3,
+        facilitators=("cpip.fabre",),
+        sessions=(
+            (-9, "Les déchets du quotidien"),
+            (5, "Atelier réparation"),
+            (12, "Chantier nature"),
+            (19, "Bilan et engagement"),
+        ),
         people=6,
     ),
     WorkshopPlan(
-        "Prévention des addictions", Workshop.Kind.WORKSHOP,
+        "Prévention des addictions",
+        Workshop.Kind.WORKSHOP,
         "Alcool, cannabis : risques, ressources et soins",
         "Programme coanimé avec le CSAPA Addictions Montluçon.",
-        capacity=8, min_sessions=3, facilitators=("cpip.dumas",),
-        sessions=((-6, "Représentations et usages"), (8, "Risques et conduite"),
-                  (15, "Les ressources du territoire"), (22, "Projet personnel")),
-        people=11, with_csapa=True,
+        capacity=8,
+        min_sessions=3,
+        facilitators=("cpip.dumas",),
+        sessions=(
+            (-6, "Représentations et usages"),
+            (8, "Risques et conduite"),
+            (15, "Les ressources du territoire"),
+            (22, "Projet personnel"),
+        ),
+        people=11,
+        with_csapa=True,
     ),
     WorkshopPlan(
-        "Stage de responsabilité parentale", Workshop.Kind.COURSE,
+        "Stage de responsabilité parentale",
+        Workshop.Kind.COURSE,
         "Être parent : droits, devoirs et soutien",
         "Stage de responsabilité parentale (article 131-5-1 du code pénal).",
-        capacity=12, min_sessions=3, facilitators=("cpip.lemaire",),
-        sessions=((10, "Le rôle de parent"), (17, "L'autorité parentale"),
-                  (24, "Ressources et soutien")),
-        people=5, course_kind=CourseKind.PARENTAL_RESPONSIBILITY,
+        capacity=12,
+        min_sessions=3,
+        facilitators=("cpip.lemaire",),
+        sessions=(
+            (10, "Le rôle de parent"),
+            (17, "L'autorité parentale"),
+            (24, "Ressources et soutien"),
+        ),
+        people=5,
+        course_kind=CourseKind.PARENTAL_RESPONSIBILITY,
     ),
-)  # fmt: skip
+)
 
 
 def _people() -> list[tuple[str, str, date]]:
@@ -101,10 +133,14 @@ def _people() -> list[tuple[str, str, date]]:
     people = identities()
     moved = {person.key for person, _from, _to in transferred(people)}
     chosen = [
-        person for person in people
-        if person.branch == MONTLUCON and person.adviser and not person.restricted
-        and not person.excluded and person.key not in moved
-    ]  # fmt: skip
+        person
+        for person in people
+        if person.branch == MONTLUCON
+        and person.adviser
+        and not person.restricted
+        and not person.excluded
+        and person.key not in moved
+    ]
     rng = random.Random("spip-allier-demo-workshops")  # noqa: S311 - demo data
     rng.shuffle(chosen)
     return [person.key for person in chosen]
@@ -158,25 +194,39 @@ def seed_workshops(*, branches: dict[str, Branch], stdout: Any, **_: Any) -> Non
 
 
 def _create(
-    plan: WorkshopPlan, branch: Branch, director: User, users: dict[str, User],
-    csapa: Partner | None, today: date,
-) -> Workshop:  # fmt: skip
+    plan: WorkshopPlan,
+    branch: Branch,
+    director: User,
+    users: dict[str, User],
+    csapa: Partner | None,
+    today: date,
+) -> Workshop:
     partners = [csapa] if plan.with_csapa and csapa else []
     contributors = [users["partenaire"]] if partners and "partenaire" in users else []
     workshop = services.workshop_create(
-        acting_user=director, branch_id=branch.pk, title=plan.title, kind=plan.kind,
-        course_kind=plan.course_kind, theme=plan.theme, description=plan.description,
-        capacity=plan.capacity, min_sessions=plan.min_sessions,
+        acting_user=director,
+        branch_id=branch.pk,
+        title=plan.title,
+        kind=plan.kind,
+        course_kind=plan.course_kind,
+        theme=plan.theme,
+        description=plan.description,
+        capacity=plan.capacity,
+        min_sessions=plan.min_sessions,
         facilitators=[users[name] for name in plan.facilitators if name in users],
-        partners=partners, contributors=contributors,
-    )  # fmt: skip
+        partners=partners,
+        contributors=contributors,
+    )
     for days, topic in plan.sessions:
         day = today + timedelta(days=days)
         services.session_add(
-            acting_user=director, workshop=workshop, starts_at=_at(day, 14),
-            ends_at=_at(day, 16, 30), place="SPIP, salle collective — 12 rue des Conches",
+            acting_user=director,
+            workshop=workshop,
+            starts_at=_at(day, 14),
+            ends_at=_at(day, 16, 30),
+            place="SPIP, salle collective — 12 rue des Conches",
             topic=topic,
-        )  # fmt: skip
+        )
     return workshop
 
 
@@ -199,10 +249,12 @@ def _ordered_course(case: Case, code: str, today: date) -> Obligation | None:
     if measure is None:
         return None
     return case_services.obligation_add(
-        acting_user=case.adviser, measure=measure, type=ObligationType.objects.get(code=code),
+        acting_user=case.adviser,
+        measure=measure,
+        type=ObligationType.objects.get(code=code),
         imposed_on=max(measure.start_date, today - timedelta(days=60)),
         details="Stage de citoyenneté ordonné par le JAP (CP 132-45 18°)",
-    )  # fmt: skip
+    )
 
 
 def _cases(branch: Branch, keys: list[tuple[str, str, date]]) -> dict[tuple, Case]:
@@ -217,9 +269,13 @@ def _cases(branch: Branch, keys: list[tuple[str, str, date]]) -> dict[tuple, Cas
 
 
 def _attend(
-    plan: WorkshopPlan, workshop: Workshop, enrollment: Enrollment, key: tuple,
-    users: dict[str, User], today: date,
-) -> int:  # fmt: skip
+    plan: WorkshopPlan,
+    workshop: Workshop,
+    enrollment: Enrollment,
+    key: tuple,
+    users: dict[str, User],
+    today: date,
+) -> int:
     """Attendance at the sessions already held, drawn per person; returns how many added."""
     if enrollment.status not in (Enrollment.Status.ENROLLED, Enrollment.Status.COMPLETED):
         return 0
@@ -237,10 +293,12 @@ def _attend(
         if session.pk in done:
             continue
         status = (
-            Attendance.Status.PRESENT if draw < 0.8
-            else Attendance.Status.ABSENT if draw < 0.9
+            Attendance.Status.PRESENT
+            if draw < 0.8
+            else Attendance.Status.ABSENT
+            if draw < 0.9
             else Attendance.Status.EXCUSED
-        )  # fmt: skip
+        )
         services.attendance_record(
             acting_user=recorder, session=session, enrollment=enrollment, status=status
         )

@@ -53,9 +53,11 @@ def partner_panel(user: User, today: date) -> Panel | None:
         return None
     # Every page a partner opens is in the access log, their home page included.
     access_log_record(
-        acting_user=user, action=AccessLog.Action.VIEW, object_type="workshops.workshop",
+        acting_user=user,
+        action=AccessLog.Action.VIEW,
+        object_type="workshops.workshop",
         object_id="home",
-    )  # fmt: skip
+    )
     return Panel("workshops/_partner_panel.html", selectors.partner_home(user, today), order=10)
 
 

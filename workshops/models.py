@@ -19,13 +19,17 @@ from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
 from cases.legal import CourseKind
-from cases.models import Case, Incident, Obligation, Proof, tracked
+from cases.models import Case, Incident, Obligation, Proof
+from spip.history import tracked
 from spip.models import Branch, Partner
 
 
 @tracked()
 class Workshop(models.Model):
     """A programme run by a branch, with its facilitators and outside contributors."""
+
+    # Attached for display by `workshops.selectors` (never stored).
+    fill_percent: int
 
     class Kind(models.TextChoices):
         WORKSHOP = "workshop", _("collective workshop")

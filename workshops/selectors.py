@@ -6,6 +6,7 @@ attendance only, so that no template given to a partner can reach a case.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -29,7 +30,8 @@ def _start_of(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def _with_fill(workshops: QuerySet[Workshop]) -> QuerySet[Workshop]:
+def _with_fill(workshops: QuerySet[Workshop]) -> QuerySet[Any]:
+    """Workshops annotated with their places taken and waiting (`taken`, `waiting`)."""
     return workshops.select_related("branch").annotate(
         taken=Count("enrollments", filter=Q(enrollments__status__in=TAKEN), distinct=True),
         waiting=Count(
@@ -42,8 +44,8 @@ def _with_fill(workshops: QuerySet[Workshop]) -> QuerySet[Workshop]:
     )
 
 
-def fill_percent(workshop: Workshop) -> int:
-    return min(100, round(100 * workshop.taken / workshop.capacity)) if workshop.capacity else 0
+def fill_percent(taken: int, capacity: int) -> int:
+    return min(100, round(100 * taken / capacity)) if capacity else 0
 
 
 def workshop_list(user: User, today: date) -> list[Workshop]:
@@ -56,7 +58,7 @@ def workshop_list(user: User, today: date) -> list[Workshop]:
     )
     rows = list(workshops)
     for workshop in rows:
-        workshop.fill_percent = fill_percent(workshop)
+        workshop.fill_percent = fill_percent(workshop.taken, workshop.capacity)
     return rows
 
 
@@ -90,14 +92,15 @@ def _sessions(workshop: Workshop) -> list[Session]:
                 "attendances",
                 filter=Q(
                     attendances__status__in=[
-                        Attendance.Status.PRESENT, Attendance.Status.CAUGHT_UP,
+                        Attendance.Status.PRESENT,
+                        Attendance.Status.CAUGHT_UP,
                     ]
                 ),
             ),
             absent=Count("attendances", filter=Q(attendances__status=Attendance.Status.ABSENT)),
             excused=Count("attendances", filter=Q(attendances__status=Attendance.Status.EXCUSED)),
         )
-    )  # fmt: skip
+    )
 
 
 def _enrollments(workshop: Workshop) -> list[Enrollment]:
@@ -137,7 +140,7 @@ def workshop_page(workshop: Workshop, user: User, *, manages: bool) -> WorkshopP
         )
     )
     page = WorkshopPage(workshop, sessions)
-    groups = {
+    groups: dict[str, list[PersonRow]] = {
         Enrollment.Status.ENROLLED: page.enrolled,
         Enrollment.Status.COMPLETED: page.enrolled,
         Enrollment.Status.WAITLISTED: page.waiting,
@@ -200,11 +203,15 @@ def _partner_people(workshop: Workshop) -> list[PartnerPerson]:
             absences=Count("attendances", filter=Q(attendances__status=Attendance.Status.ABSENT)),
         )
         .values(
-            "pk", "case__person__birth_name", "case__person__usage_name",
-            "case__person__first_names", "attended", "absences",
+            "pk",
+            "case__person__birth_name",
+            "case__person__usage_name",
+            "case__person__first_names",
+            "attended",
+            "absences",
         )
         .order_by("case__person__birth_name", "case__person__first_names", "pk")
-    )  # fmt: skip
+    )
     return [
         PartnerPerson(
             enrollment_id=row["pk"],
@@ -219,10 +226,13 @@ def _partner_people(workshop: Workshop) -> list[PartnerPerson]:
 
 def partner_workshop_page(workshop: Workshop) -> PartnerWorkshopPage:
     return PartnerWorkshopPage(
-        title=workshop.title, kind_label=workshop.kind_label, theme=workshop.theme,
-        description=workshop.description, sessions=_sessions(workshop),
+        title=workshop.title,
+        kind_label=workshop.kind_label,
+        theme=workshop.theme,
+        description=workshop.description,
+        sessions=_sessions(workshop),
         people=_partner_people(workshop),
-    )  # fmt: skip
+    )
 
 
 @dataclass(frozen=True)
@@ -251,11 +261,15 @@ def session_grid(session: Session, viewer: User, enrollment_id: int | None = Non
             hidden=Exists(excluded),
         )
         .values(
-            "pk", "case__person__birth_name", "case__person__usage_name",
-            "case__person__first_names", "recorded", "hidden",
+            "pk",
+            "case__person__birth_name",
+            "case__person__usage_name",
+            "case__person__first_names",
+            "recorded",
+            "hidden",
         )
         .order_by("hidden", "case__person__birth_name", "case__person__first_names", "pk")
-    )  # fmt: skip
+    )
     return [
         GridRow(
             enrollment_id=row["pk"],
@@ -301,7 +315,7 @@ class Absence:
     incident_id: int | None
 
 
-def case_enrollments(case_id: int) -> list[Enrollment]:
+def case_enrollments(case_id: int) -> Sequence[Enrollment]:
     """A case's enrolments with their workshop, sessions attended and absences, in one
     query (the case file's budget is shared by every section)."""
     absent = Q(attendances__status=Attendance.Status.ABSENT)
@@ -328,13 +342,16 @@ def case_enrollments(case_id: int) -> list[Enrollment]:
         .order_by("-requested_at", "-id")
     )
     for enrollment in enrollments:
-        enrollment.absences = [
+        # A display attribute; the partner's list annotates a count under the same name.
+        enrollment.absences = [  # type: ignore[attr-defined]
             Absence(*row)
             for row in zip(
-                enrollment.absence_ids, enrollment.absence_starts, enrollment.absence_incidents,
+                enrollment.absence_ids,
+                enrollment.absence_starts,
+                enrollment.absence_incidents,
                 strict=True,
             )
-        ]  # fmt: skip
+        ]
     return enrollments
 
 

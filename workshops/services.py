@@ -24,10 +24,11 @@ from cases import services as case_services
 from cases.models import Case, Incident, Obligation
 from cases.policy import Access, case_access
 from spip import policy
-from spip.exceptions import ConcurrentEdit, NotAllowed, SpipError
+from spip.exceptions import NotAllowed, SpipError
 from spip.models import AccessLog, Branch, Partner, Role, User
 from spip.queueing import queue_on_commit
 from spip.services import access_log_record, notification_send
+from spip.versioning import check_version, lock_row, save_new_version
 from workshops.models import Attendance, Enrollment, Session, Workshop
 from workshops.policy import (
     assignable_contributors,
@@ -39,9 +40,11 @@ TAKEN = (Enrollment.Status.ENROLLED, Enrollment.Status.COMPLETED)
 
 
 def _check_people(
-    branch_id: int, facilitators: Sequence[User], partners: Sequence[Partner],
+    branch_id: int,
+    facilitators: Sequence[User],
+    partners: Sequence[Partner],
     contributors: Sequence[User],
-) -> None:  # fmt: skip
+) -> None:
     """The people named are among those the policy lets the branch name."""
     if not _all_among(facilitators, assignable_facilitators([branch_id])):
         raise SpipError(_("Facilitators are advisers of the branch."), field="facilitators")
@@ -99,10 +102,16 @@ def workshop_create(
         raise SpipError(_("A workshop has at least one place."), field="capacity")
     _check_people(branch_id, facilitators, partners, contributors)
     workshop = Workshop.objects.create(
-        branch_id=branch_id, title=title, kind=kind, course_kind=course_kind, theme=theme,
-        description=description, capacity=capacity, min_sessions=min_sessions,
+        branch_id=branch_id,
+        title=title,
+        kind=kind,
+        course_kind=course_kind,
+        theme=theme,
+        description=description,
+        capacity=capacity,
+        min_sessions=min_sessions,
         created_by=acting_user,
-    )  # fmt: skip
+    )
     workshop.facilitators.set(facilitators)
     workshop.partners.set(partners)
     workshop.contributors.set(contributors)
@@ -132,22 +141,15 @@ def workshop_update(
     was read at `version`. Places never drop below the people already enrolled; places
     added to an open workshop go to the people waiting, first come first served."""
     policy.check(acting_user, "workshop.edit", workshop)
-    locked = Workshop.objects.select_for_update().get(pk=workshop.pk)
-    typed = {"title": title, "theme": theme, "capacity": capacity, "min_sessions": min_sessions,
-             "status": status}  # fmt: skip
-    if locked.version != version:
-        # What is saved now and differs from what this user typed: the other person's edit.
-        raise ConcurrentEdit(
-            [
-                (
-                    str(Workshop._meta.get_field(name).verbose_name).capitalize(),
-                    _shown(locked, name),
-                )
-                for name, value in typed.items()
-                if getattr(locked, name) != value
-            ],
-            locked.version,
-        )
+    locked = lock_row(workshop)
+    typed = {
+        "title": title,
+        "theme": theme,
+        "capacity": capacity,
+        "min_sessions": min_sessions,
+        "status": status,
+    }
+    check_version(locked, version=version, typed=typed)
     course_kind = _checked_course_kind(kind, course_kind, min_sessions)
     lowered_rule = min_sessions < locked.min_sessions
     taken = _places_taken(locked)
@@ -161,14 +163,16 @@ def workshop_update(
         raise SpipError(_("Choose a status."), field="status")
     _check_people(locked.branch_id, facilitators, partners, contributors)
     changes = {
-        "title": title, "kind": kind, "course_kind": course_kind, "theme": theme,
-        "description": description, "capacity": capacity, "min_sessions": min_sessions,
+        "title": title,
+        "kind": kind,
+        "course_kind": course_kind,
+        "theme": theme,
+        "description": description,
+        "capacity": capacity,
+        "min_sessions": min_sessions,
         "status": status,
-    }  # fmt: skip
-    for name, value in changes.items():
-        setattr(locked, name, value)
-    locked.version += 1
-    locked.save(update_fields=[*changes, "version"])
+    }
+    save_new_version(locked, changes=changes)
     locked.facilitators.set(facilitators)
     locked.partners.set(partners)
     locked.contributors.set(contributors)
@@ -192,11 +196,6 @@ def _complete_those_meeting_the_rule(acting_user: User, workshop: Workshop) -> N
         if attended_sessions(enrollment) >= workshop.min_sessions:
             enrollment.workshop = workshop
             _complete(acting_user, enrollment, last_attended(enrollment))
-
-
-def _shown(workshop: Workshop, name: str) -> str:
-    display = getattr(workshop, f"get_{name}_display", None)
-    return str(display() if display else getattr(workshop, name))
 
 
 @transaction.atomic
@@ -226,9 +225,13 @@ def session_add(
                 field="starts_at",
             )
     session = Session.objects.create(
-        workshop=workshop, starts_at=starts_at, ends_at=ends_at, place=place, topic=topic,
+        workshop=workshop,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        place=place,
+        topic=topic,
         catch_up_of=catch_up_of,
-    )  # fmt: skip
+    )
     access_log_record(acting_user=acting_user, action=AccessLog.Action.CREATE, obj=session)
     return session
 
@@ -278,9 +281,13 @@ def enrollment_create(
     try:
         with transaction.atomic():
             enrollment = Enrollment.objects.create(
-                workshop=workshop, case=case, obligation=obligation, status=status,
-                enrolled_by=acting_user, waitlisted_at=timezone.now() if waiting else None,
-            )  # fmt: skip
+                workshop=workshop,
+                case=case,
+                obligation=obligation,
+                status=status,
+                enrolled_by=acting_user,
+                waitlisted_at=timezone.now() if waiting else None,
+            )
     except IntegrityError:
         raise SpipError(
             _("This person is already enrolled in this workshop."), field="workshop"
@@ -368,9 +375,11 @@ def _withdraw(acting_user: User, enrollments: QuerySet[Enrollment], reason: str)
             enrollment.reason = reason
             enrollment.save(update_fields=["status", "reason"])
             access_log_record(
-                acting_user=acting_user, action=AccessLog.Action.CHANGE, obj=enrollment,
+                acting_user=acting_user,
+                action=AccessLog.Action.CHANGE,
+                obj=enrollment,
                 reason=reason,
-            )  # fmt: skip
+            )
         if freed:
             _promote(acting_user, workshop)
 
@@ -426,9 +435,11 @@ def _promote(acting_user: User, workshop: Workshop) -> Enrollment | None:
         waiting.status = Enrollment.Status.ENROLLED
         waiting.save(update_fields=["status"])
         access_log_record(
-            acting_user=acting_user, action=AccessLog.Action.CHANGE, obj=waiting,
+            acting_user=acting_user,
+            action=AccessLog.Action.CHANGE,
+            obj=waiting,
             reason=_("place freed in the workshop"),
-        )  # fmt: skip
+        )
         for recipient in _told_of_promotion(waiting, workshop):
             notification_send(
                 recipient=recipient,
@@ -519,7 +530,7 @@ def _complete(acting_user: User, enrollment: Enrollment, when: datetime) -> None
     enrollment.status = Enrollment.Status.COMPLETED
     enrollment.completed_on = timezone.localtime(when).date()
     fields = ["status", "completed_on"]
-    if enrollment.obligation_id:
+    if enrollment.obligation is not None:
         enrollment.proof = case_services.proof_record_on_completion(
             acting_user=acting_user,
             obligation=enrollment.obligation,
@@ -529,17 +540,23 @@ def _complete(acting_user: User, enrollment: Enrollment, when: datetime) -> None
         fields.append("proof")
     enrollment.save(update_fields=fields)
     access_log_record(
-        acting_user=acting_user, action=AccessLog.Action.CHANGE, obj=enrollment,
+        acting_user=acting_user,
+        action=AccessLog.Action.CHANGE,
+        obj=enrollment,
         reason=_("attendance rule met"),
-    )  # fmt: skip
+    )
     queue_on_commit("workshops.tasks.render_attestation", enrollment.pk)
 
 
 @transaction.atomic
 def absence_to_incident(
-    *, acting_user: User, attendance: Attendance, response: str, description: str,
+    *,
+    acting_user: User,
+    attendance: Attendance,
+    response: str,
+    description: str,
     occurred_on: date | None = None,
-) -> Incident:  # fmt: skip
+) -> Incident:
     """The person's adviser judges an absence to be a breach: it becomes an incident on the
     measure of the obligation the enrolment fulfils (or the case's current measure)."""
     attendance = Attendance.objects.select_for_update().get(pk=attendance.pk)
@@ -556,9 +573,13 @@ def absence_to_incident(
         raise SpipError(_("This case has no measure to record an incident on."))
     day = occurred_on or timezone.localtime(attendance.session.starts_at).date()
     incident = case_services.incident_record(
-        acting_user=acting_user, measure=measure, occurred_on=day, description=description,
-        response=response, obligation=obligation,
-    )  # fmt: skip
+        acting_user=acting_user,
+        measure=measure,
+        occurred_on=day,
+        description=description,
+        response=response,
+        obligation=obligation,
+    )
     attendance.incident = incident
     attendance.save(update_fields=["incident"])
     access_log_record(acting_user=acting_user, action=AccessLog.Action.CHANGE, obj=attendance)

@@ -20,10 +20,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cases.forms import apply_domain_error
 from cases.policy import own_cases
 from spip import policy
 from spip.exceptions import NotAllowed, SpipError
+from spip.forms import submit_form
 from spip.models import AccessLog
 from spip.services import access_log_record
 from workshops import selectors, services
@@ -54,9 +54,11 @@ def workshop_list(request: HttpRequest) -> HttpResponse:
     workshops = selectors.workshop_list(request.user, today)
     if partner_pages(request.user):
         access_log_record(
-            acting_user=request.user, action=AccessLog.Action.VIEW,
-            object_type="workshops.workshop", object_id="list",
-        )  # fmt: skip
+            acting_user=request.user,
+            action=AccessLog.Action.VIEW,
+            object_type="workshops.workshop",
+            object_id="list",
+        )
         return render(request, "workshops/partner_list.html", {"workshops": workshops})
     return render(request, "workshops/workshop_list.html", {"workshops": workshops})
 
@@ -65,17 +67,19 @@ def workshop_list(request: HttpRequest) -> HttpResponse:
 def workshop_create(request: HttpRequest) -> HttpResponse:
     policy.require(request.user, "workshop.create")
     form = WorkshopForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+
+    def create(data: dict[str, Any]) -> Any:
+        data = dict(data)
         branch = data.pop("branch")
-        try:
-            workshop = services.workshop_create(
-                acting_user=request.user, branch_id=branch.pk, **data
-            )
-        except SpipError as error:
-            apply_domain_error(form, error)
-        else:
-            return redirect("workshops:detail", workshop_id=workshop.pk)
+        return services.workshop_create(acting_user=request.user, branch_id=branch.pk, **data)
+
+    done = submit_form(
+        form,
+        service=create,
+        then=lambda workshop: redirect("workshops:detail", workshop_id=workshop.pk),
+    )
+    if done is not None:
+        return done
     return render(
         request, "workshops/form.html", {"form": form, "title": _("New workshop"), "workshop": None}
     )
@@ -87,27 +91,37 @@ def workshop_update(request: HttpRequest, workshop_id: int) -> HttpResponse:
     workshop = workshop_for(request.user, workshop_id, "workshop.edit")
     initial = {
         name: getattr(workshop, name)
-        for name in ("title", "kind", "course_kind", "theme", "description", "capacity",
-                     "min_sessions", "status", "version")
+        for name in (
+            "title",
+            "kind",
+            "course_kind",
+            "theme",
+            "description",
+            "capacity",
+            "min_sessions",
+            "status",
+            "version",
+        )
     } | {
         "facilitators": list(workshop.facilitators.all()),
         "partners": list(workshop.partners.all()),
         "contributors": list(workshop.contributors.all()),
-    }  # fmt: skip
+    }
     form = WorkshopUpdateForm(request.POST or None, initial=initial, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.workshop_update(
-                acting_user=request.user, workshop=workshop, **form.cleaned_data
-            )
-        except SpipError as error:  # a concurrent edit keeps what the user typed
-            apply_domain_error(form, error)
-        else:
-            return redirect("workshops:detail", workshop_id=workshop.pk)
+    done = submit_form(  # a concurrent edit keeps what the user typed
+        form,
+        service=lambda data: services.workshop_update(
+            acting_user=request.user, workshop=workshop, **data
+        ),
+        then=lambda saved: redirect("workshops:detail", workshop_id=saved.pk),
+    )
+    if done is not None:
+        return done
     return render(
-        request, "workshops/form.html",
+        request,
+        "workshops/form.html",
         {"form": form, "title": _("Edit the workshop"), "workshop": workshop},
-    )  # fmt: skip
+    )
 
 
 def workshop_detail(request: HttpRequest, workshop_id: int) -> HttpResponse:
@@ -136,13 +150,15 @@ def workshop_detail(request: HttpRequest, workshop_id: int) -> HttpResponse:
 def session_add(request: HttpRequest, workshop_id: int) -> HttpResponse:
     workshop = workshop_for(request.user, workshop_id, "workshop.manage")
     form = SessionForm(request.POST or None, workshop=workshop)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.session_add(acting_user=request.user, workshop=workshop, **form.cleaned_data)
-        except SpipError as error:
-            apply_domain_error(form, error)
-        else:
-            return redirect("workshops:detail", workshop_id=workshop.pk)
+    done = submit_form(
+        form,
+        service=lambda data: services.session_add(
+            acting_user=request.user, workshop=workshop, **data
+        ),
+        then=lambda _session: redirect("workshops:detail", workshop_id=workshop.pk),
+    )
+    if done is not None:
+        return done
     return render(
         request,
         "workshops/form.html",
@@ -183,9 +199,11 @@ def attendance_set(request: HttpRequest, session_id: int, enrollment_id: int) ->
     else:
         try:
             services.attendance_record(
-                acting_user=request.user, session=session, enrollment=enrollment,
+                acting_user=request.user,
+                session=session,
+                enrollment=enrollment,
                 status=form.cleaned_data["status"],
-            )  # fmt: skip
+            )
         except NotAllowed:
             raise PermissionDenied from None
         except SpipError as failure:
@@ -202,30 +220,29 @@ def attendance_set(request: HttpRequest, session_id: int, enrollment_id: int) ->
     return render(
         request,
         "workshops/_grid_row.html",
-        {"session": session, "row": rows[0], "statuses": Attendance.Status.choices,
-         "error": error, "started": True},
-    )  # fmt: skip
+        {
+            "session": session,
+            "row": rows[0],
+            "statuses": Attendance.Status.choices,
+            "error": error,
+            "started": True,
+        },
+    )
 
 
 def _enrol(request: HttpRequest, form: Any, action: Any, back: Any) -> HttpResponse | None:
-    if request.method == "POST" and form.is_valid():
-        try:
-            enrollment = action(form.cleaned_data)
-        except NotAllowed:
-            raise PermissionDenied from None
-        except SpipError as error:
-            apply_domain_error(form, error)
+    """Enrol from either side; once done, say where the person stands and go `back`."""
+
+    def enrolled(enrollment: Enrollment) -> HttpResponse:
+        if enrollment.status == Enrollment.Status.WAITLISTED:
+            messages.warning(request, _("The workshop is full: the person is on the waiting list."))
+        elif enrollment.status == Enrollment.Status.PROPOSED:
+            messages.info(request, _("The workshop was proposed."))
         else:
-            if enrollment.status == Enrollment.Status.WAITLISTED:
-                messages.warning(
-                    request, _("The workshop is full: the person is on the waiting list.")
-                )
-            elif enrollment.status == Enrollment.Status.PROPOSED:
-                messages.info(request, _("The workshop was proposed."))
-            else:
-                messages.success(request, _("The person is enrolled."))
-            return back
-    return None
+            messages.success(request, _("The person is enrolled."))
+        return back
+
+    return submit_form(form, service=action, then=enrolled)
 
 
 @require_http_methods(["GET", "POST"])
@@ -242,9 +259,10 @@ def enrol_from_workshop(request: HttpRequest, workshop_id: int) -> HttpResponse:
     if done is not None:
         return done
     return render(
-        request, "workshops/form.html",
+        request,
+        "workshops/form.html",
         {"form": form, "title": _("Enrol a person"), "workshop": workshop},
-    )  # fmt: skip
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -252,9 +270,10 @@ def enrol_from_case(request: HttpRequest, case_id: int) -> HttpResponse:
     """Enrol the person of a case the user follows in an open workshop of its branch."""
     case = case_to_enrol(request.user, case_id)
     form = EnrolWorkshopForm(
-        request.POST or None, case=case,
+        request.POST or None,
+        case=case,
         workshops=selectors.open_workshops_for_case(case.branch_id),
-    )  # fmt: skip
+    )
 
     def enrol(data: dict[str, Any]) -> Enrollment:
         return services.enrollment_create(acting_user=request.user, case=case, **data)
@@ -263,9 +282,10 @@ def enrol_from_case(request: HttpRequest, case_id: int) -> HttpResponse:
     if done is not None:
         return done
     return render(
-        request, "workshops/case_form.html",
+        request,
+        "workshops/case_form.html",
         {"form": form, "title": _("Enrol in a workshop"), "case": case},
-    )  # fmt: skip
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -273,21 +293,20 @@ def enrollment_drop(request: HttpRequest, enrollment_id: int) -> HttpResponse:
     """Withdraw a person: their adviser, or those who run the workshop."""
     enrollment = enrolment_for(request.user, enrollment_id, "workshop.withdraw")
     form = DropForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.enrollment_drop(
-                acting_user=request.user, enrollment=enrollment, reason=form.cleaned_data["reason"]
-            )
-        except NotAllowed:
-            raise PermissionDenied from None
-        except SpipError as error:
-            apply_domain_error(form, error)
-        else:
-            return redirect("workshops:detail", workshop_id=enrollment.workshop_id)
+    done = submit_form(
+        form,
+        service=lambda data: services.enrollment_drop(
+            acting_user=request.user, enrollment=enrollment, reason=data["reason"]
+        ),
+        then=lambda _dropped: redirect("workshops:detail", workshop_id=enrollment.workshop_id),
+    )
+    if done is not None:
+        return done
     return render(
-        request, "workshops/form.html",
+        request,
+        "workshops/form.html",
         {"form": form, "title": _("Withdraw from the workshop"), "workshop": enrollment.workshop},
-    )  # fmt: skip
+    )
 
 
 @require_POST
@@ -334,18 +353,17 @@ def absence_incident(request: HttpRequest, attendance_id: int) -> HttpResponse:
         % {"date": services.short_date(day), "workshop": attendance.enrollment.workshop},
     }
     form = AbsenceIncidentForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.absence_to_incident(
-                acting_user=request.user, attendance=attendance, **form.cleaned_data
-            )
-        except NotAllowed:
-            raise PermissionDenied from None
-        except SpipError as error:
-            apply_domain_error(form, error)
-        else:
-            return redirect("cases:detail", case_id=case.pk)
+    done = submit_form(
+        form,
+        service=lambda data: services.absence_to_incident(
+            acting_user=request.user, attendance=attendance, **data
+        ),
+        then=lambda _incident: redirect("cases:detail", case_id=case.pk),
+    )
+    if done is not None:
+        return done
     return render(
-        request, "workshops/case_form.html",
+        request,
+        "workshops/case_form.html",
         {"form": form, "title": _("Record the absence as an incident"), "case": case},
-    )  # fmt: skip
+    )

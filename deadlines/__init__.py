@@ -1,0 +1,1 @@
+"""The deadline engine, its alerts and pages (see `deadlines.apps`)."""
