@@ -148,6 +148,10 @@ class Interview(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} — {self.case.number}"
 
+    def missed_without_excuse(self) -> bool:
+        """Missed, and not yet turned into an incident (the outcome page offers to)."""
+        return self.status == Interview.Status.MISSED and self.incident_id is None
+
 
 class CalendarToken(models.Model):
     """The secret of an adviser's calendar feed. Only its SHA-256 is stored: the address is

@@ -122,3 +122,11 @@ def schedulable_cases(user: User) -> QuerySet[Case]:
     """The cases the user may plan interviews for from the agenda: those they follow or
     direct; for a secretary, those of their branch they see."""
     return visible_cases(user) if user.role == Role.SECRETARY else own_cases(user)
+
+
+def may_hold(adviser: User, case: Case) -> bool:
+    """Whether `adviser` may hold the case's interviews: an active user who may change the
+    case (follows it or directs its branch), so that whoever holds the interview may also
+    log its outcome, and nobody excluded from or not named on a restricted case ever has it
+    on their agenda."""
+    return policy.can(adviser, "case.edit", case)

@@ -11,7 +11,7 @@ from cases.extensions import SectionContent
 from cases.models import Case
 from cases.policy import Access
 from cases.selectors import TimelineEntry
-from interviews import selectors, services
+from interviews import selectors
 from interviews.models import Interview
 from interviews.policy import home_agenda
 from spip import policy
@@ -45,7 +45,7 @@ def interviews_section(case: Case, user: User, access: Access, today: date) -> S
     last_held = next((i for i in interviews if i.status == Interview.Status.HELD), None)
     suggested = None
     if can_schedule and not case.closed_on:
-        suggested = services.suggested_next_date(
+        suggested = selectors.suggested_next_date(
             case, today=today, last=last_held.start if last_held else None
         )
     return SectionContent(

@@ -4,20 +4,24 @@ interviews a user may see is the policy's answer (`interviews.policy`)."""
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from cases.models import Case, Obligation
 from interviews import policy as interviews_policy
-from interviews.models import Interview
+from interviews.models import CalendarToken, Interview
 from interviews.reminders import STALE_CLAIM
 from spip import policy
 from spip.models import User
+from spip.workdays import on_or_after_working_day, on_or_before_working_day
 
 
 def agenda_advisers(viewer: User) -> list[User]:
@@ -90,3 +94,60 @@ def case_interviews(case_id: int) -> list[Interview]:
     return list(
         Interview.objects.filter(case_id=case_id).select_related("adviser").order_by("-start")
     )
+
+
+def proof_obligations(case: Case, *, today: date) -> list[Obligation]:
+    """The obligations whose proofs an interview checks: proof expected, not lifted, on a
+    measure still running."""
+    from cases.allocation import running_measures
+
+    return list(
+        Obligation.objects.filter(
+            measure__case=case, type__proof_expected=True, lifted_on__isnull=True
+        )
+        .filter(running_measures(today, prefix="measure__"))
+        .select_related("type", "measure")
+        .order_by("measure__start_date", "type__legal_code", "pk")
+    )
+
+
+_UNKNOWN = object()
+
+
+def suggested_next_date(case: Case, *, today: date, last: Any = _UNKNOWN) -> date:
+    """The latest date the next interview may take place under the case's follow-up
+    intensity, counted from the last interview held (`last`, its start, read from the
+    database unless given), on a working day of the case's branch."""
+    if last is _UNKNOWN:
+        last = (
+            Interview.objects.filter(case=case, status=Interview.Status.HELD)
+            .order_by("-start")
+            .values_list("start", flat=True)
+            .first()
+        )
+    interval = case.intensity.max_interval_days
+    if last is None:
+        suggested = today + timedelta(days=min(7, interval))
+    else:
+        suggested = timezone.localtime(last).date() + timedelta(days=interval)
+    suggested = on_or_before_working_day(suggested, case.branch)
+    if suggested < today:  # overdue: as soon as possible
+        return on_or_after_working_day(today, case.branch)
+    return suggested
+
+
+# --- Calendar feed
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def calendar_user(token: str) -> User | None:
+    found = (
+        CalendarToken.objects.filter(token_hash=token_hash(token), revoked_at__isnull=True)
+        .filter(Q(user__is_active=True))
+        .select_related("user")
+        .first()
+    )
+    return found.user if found else None

@@ -10,28 +10,27 @@ of a daylight-saving change.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import date, datetime, time, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from cases import services as case_services
 from cases.extensions import case_changed
-from cases.models import Case, Incident, Measure, Obligation, Proof
+from cases.models import Case, Incident, Measure, Proof
+from interviews import policy as interviews_policy
+from interviews import selectors
 from interviews.models import CalendarToken, Interview
 from spip import policy
 from spip.exceptions import SpipError
 from spip.models import AccessLog, User
 from spip.services import access_log_record
 from spip.versioning import update_versioned
-from spip.workdays import on_or_after_working_day, on_or_before_working_day
 
 # Office hours in which an interview may start (home visits included).
 EARLIEST_START, LATEST_START = time(7, 0), time(21, 0)
@@ -63,16 +62,8 @@ def _slot(value: datetime) -> str:
     }
 
 
-def may_hold(adviser: User, case: Case) -> bool:
-    """Whether `adviser` may hold the case's interviews: an active user who may change the
-    case (follows it or directs its branch), so that whoever holds the interview may also
-    log its outcome, and nobody excluded from or not named on a restricted case ever has it
-    on their agenda."""
-    return policy.can(adviser, "case.edit", case)
-
-
 def _check_adviser(case: Case, adviser: User) -> None:
-    if not may_hold(adviser, case):
+    if not interviews_policy.may_hold(adviser, case):
         raise SpipError(_("Choose an adviser who follows this case."), field="adviser")
 
 
@@ -231,21 +222,6 @@ def interview_cancel(*, acting_user: User, interview: Interview, version: int) -
     return interview
 
 
-def proof_obligations(case: Case, *, today: date) -> list[Obligation]:
-    """The obligations whose proofs an interview checks: proof expected, not lifted, on a
-    measure still running."""
-    from cases.allocation import running_measures
-
-    return list(
-        Obligation.objects.filter(
-            measure__case=case, type__proof_expected=True, lifted_on__isnull=True
-        )
-        .filter(running_measures(today, prefix="measure__"))
-        .select_related("type", "measure")
-        .order_by("measure__start_date", "type__legal_code", "pk")
-    )
-
-
 @transaction.atomic
 def interview_outcome_record(
     *,
@@ -285,7 +261,9 @@ def interview_outcome_record(
             _("Proofs are checked only during an interview that was held."), field="status"
         )
     day = min(local(interview.start).date(), timezone.localdate())
-    allowed = {obligation.pk: obligation for obligation in proof_obligations(case, today=day)}
+    allowed = {
+        obligation.pk: obligation for obligation in selectors.proof_obligations(case, today=day)
+    }
     recorded = []
     for obligation_id, compliant in proofs.items():
         obligation = allowed.get(obligation_id)
@@ -318,10 +296,6 @@ def interview_outcome_record(
         raise
     access_log_record(acting_user=acting_user, action=AccessLog.Action.CHANGE, obj=interview)
     return interview, recorded
-
-
-def missed_without_excuse(interview: Interview) -> bool:
-    return interview.status == Interview.Status.MISSED and interview.incident_id is None
 
 
 @transaction.atomic
@@ -397,31 +371,6 @@ def reminder_retry(*, acting_user: User, interview: Interview) -> Interview:
     return interview
 
 
-_UNKNOWN = object()
-
-
-def suggested_next_date(case: Case, *, today: date, last: Any = _UNKNOWN) -> date:
-    """The latest date the next interview may take place under the case's follow-up
-    intensity, counted from the last interview held (`last`, its start, read from the
-    database unless given), on a working day of the case's branch."""
-    if last is _UNKNOWN:
-        last = (
-            Interview.objects.filter(case=case, status=Interview.Status.HELD)
-            .order_by("-start")
-            .values_list("start", flat=True)
-            .first()
-        )
-    interval = case.intensity.max_interval_days
-    if last is None:
-        suggested = today + timedelta(days=min(7, interval))
-    else:
-        suggested = local(last).date() + timedelta(days=interval)
-    suggested = on_or_before_working_day(suggested, case.branch)
-    if suggested < today:  # overdue: as soon as possible
-        return on_or_after_working_day(today, case.branch)
-    return suggested
-
-
 def cancel_planned_on_transfer(case: Case, acting_user: User) -> None:
     """A case moved to another branch: the old branch's planned interviews are cancelled
     (the receiving branch plans its own), so no reminder goes out for them."""
@@ -434,17 +383,13 @@ def cancel_planned_on_transfer(case: Case, acting_user: User) -> None:
 # --- Calendar feed ------------------------------------------------------------------------
 
 
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 @transaction.atomic
 def calendar_token_create(*, acting_user: User) -> str:
     """A new secret for the user's feed (the previous one stops working). Returned once."""
     policy.check(acting_user, "interview.outcomes")
     calendar_token_revoke(acting_user=acting_user)
     token = secrets.token_urlsafe(32)
-    CalendarToken.objects.create(user=acting_user, token_hash=token_hash(token))
+    CalendarToken.objects.create(user=acting_user, token_hash=selectors.token_hash(token))
     return token
 
 
@@ -452,13 +397,3 @@ def calendar_token_revoke(*, acting_user: User) -> int:
     return CalendarToken.objects.filter(user=acting_user, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )
-
-
-def calendar_user(token: str) -> User | None:
-    found = (
-        CalendarToken.objects.filter(token_hash=token_hash(token), revoked_at__isnull=True)
-        .filter(Q(user__is_active=True))
-        .select_related("user")
-        .first()
-    )
-    return found.user if found else None

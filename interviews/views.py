@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cases.allocation import running_measures
 from cases.models import Case
 from cases.policy import case_for, own_cases, stated_reason
+from interviews import policy as interviews_policy
 from interviews import selectors, services
 from interviews.calendar import calendar_feed as build_feed
 from interviews.forms import (
@@ -71,7 +72,7 @@ def _advisers_for_case(case: Case) -> list[Any]:
     advisers = User.objects.filter(
         role=Role.ADVISER, branch_id=case.branch_id, is_active=True
     ).order_by("last_name", "first_name")
-    return [adviser for adviser in advisers if services.may_hold(adviser, case)]
+    return [adviser for adviser in advisers if interviews_policy.may_hold(adviser, case)]
 
 
 # --- Agenda ----------------------------------------------------------------------------------
@@ -162,7 +163,7 @@ def _schedule_page(
 def schedule_for_case(request: HttpRequest, case_id: int) -> HttpResponse:
     case = case_for(request.user, case_id, "interview.schedule")
     today = timezone.localdate()
-    suggested = services.suggested_next_date(case, today=today)
+    suggested = selectors.suggested_next_date(case, today=today)
     form = ScheduleForm(
         request.POST or None,
         advisers=_advisers_for_case(case),
@@ -298,7 +299,7 @@ def detail(request: HttpRequest, interview_id: int) -> HttpResponse:
 def _outcome_context(interview: Interview, case: Case, form: Any = None) -> dict[str, Any]:
     today = timezone.localdate()
     day = min(timezone.localtime(interview.start).date(), today)
-    obligations = services.proof_obligations(case, today=day)
+    obligations = selectors.proof_obligations(case, today=day)
     form = form or OutcomeForm(
         obligations=obligations,
         initial={
@@ -309,7 +310,7 @@ def _outcome_context(interview: Interview, case: Case, form: Any = None) -> dict
         },
     )
     context: dict[str, Any] = {"outcome_form": form, "interview": interview, "case": case}
-    if services.missed_without_excuse(interview):
+    if interview.missed_without_excuse():
         measures = case.measures.filter(running_measures(today)).order_by("start_date")
         context["incident_form"] = IncidentForm(
             measures=measures,
@@ -331,7 +332,7 @@ def outcome(request: HttpRequest, interview_id: int) -> HttpResponse:
         return render(request, "interviews/_outcome.html", _outcome_context(interview, case))
     today = timezone.localdate()
     day = min(timezone.localtime(interview.start).date(), today)
-    form = OutcomeForm(request.POST, obligations=services.proof_obligations(case, today=day))
+    form = OutcomeForm(request.POST, obligations=selectors.proof_obligations(case, today=day))
 
     def logged(result: tuple[Interview, list[Any]]) -> HttpResponse:
         saved, recorded = result
@@ -397,7 +398,7 @@ def convocation(request: HttpRequest, interview_id: int) -> HttpResponse:
     if interview.status != Interview.Status.PLANNED:
         raise Http404
     services.convocation_printed(acting_user=request.user, interview=interview)
-    obligations = services.proof_obligations(case, today=timezone.localdate())
+    obligations = selectors.proof_obligations(case, today=timezone.localdate())
     person = case.person
     data = render_pdf(
         "interviews/convocation_pdf.html",
@@ -463,7 +464,7 @@ def calendar_settings(request: HttpRequest) -> HttpResponse:
 @require_GET
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     """The ICS feed of an adviser's interviews: case numbers and initials only."""
-    user = services.calendar_user(token)
+    user = selectors.calendar_user(token)
     if user is None:
         raise Http404
     response = HttpResponse(build_feed(user), content_type="text/calendar; charset=utf-8")

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from cases.models import Incident, Proof
 from cases.selectors import case_file
-from interviews import services
+from interviews import selectors, services
 from interviews.models import Interview
 from spip.exceptions import SpipError
 from spip.models import AccessLog
@@ -198,7 +198,7 @@ def test_reschedule_keeps_the_earlier_time_and_resets_the_convocation(world, cas
 def test_next_date_follows_the_follow_up_intensity(world, cases, at_now):
     own = cases.cases["own"]
     interval = own.intensity.max_interval_days
-    assert services.suggested_next_date(own, today=NOW.date()) <= NOW.date() + dt.timedelta(7)
+    assert selectors.suggested_next_date(own, today=NOW.date()) <= NOW.date() + dt.timedelta(7)
     Interview.objects.create(
         case=own,
         person=own.person,
@@ -210,13 +210,13 @@ def test_next_date_follows_the_follow_up_intensity(world, cases, at_now):
     )
     # Counted from the last interview held, not from today.
     for today in (dt.date(2026, 2, 3), dt.date(2026, 2, 10)):
-        suggested = services.suggested_next_date(own, today=today)
+        suggested = selectors.suggested_next_date(own, today=today)
         assert suggested <= dt.date(2026, 2, 2) + dt.timedelta(days=interval)
         assert suggested >= dt.date(2026, 2, 2) + dt.timedelta(days=interval - 2)
         assert is_working_day(suggested, own.branch)
     # Overdue: as soon as possible.
     late = dt.date(2026, 2, 2) + dt.timedelta(days=interval + 10)
-    assert services.suggested_next_date(own, today=late) == on_or_after_working_day(
+    assert selectors.suggested_next_date(own, today=late) == on_or_after_working_day(
         late, own.branch
     )
 

@@ -389,3 +389,25 @@ def attestation_context(enrollment: Enrollment) -> dict[str, Any]:
         "today": timezone.localdate(),
         "enrollment": enrollment,
     }
+
+
+def attended_sessions(enrollment: Enrollment) -> int:
+    """Sessions the person attended or caught up, a catch-up session counting for the
+    session it makes up for (attending both counts once)."""
+    return (
+        enrollment.attendances.filter(
+            status__in=[Attendance.Status.PRESENT, Attendance.Status.CAUGHT_UP]
+        )
+        .annotate(counted=Coalesce("session__catch_up_of_id", "session_id"))
+        .values("counted")
+        .distinct()
+        .count()
+    )
+
+
+def last_attended(enrollment: Enrollment) -> datetime:
+    """When the latest session the person attended (or caught up) began: the day the
+    attendance rule was met, whatever order the sessions were recorded in."""
+    return enrollment.attendances.filter(
+        status__in=[Attendance.Status.PRESENT, Attendance.Status.CAUGHT_UP]
+    ).aggregate(last=Max("session__starts_at"))["last"]

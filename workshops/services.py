@@ -15,8 +15,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max, QuerySet
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -29,6 +28,7 @@ from spip.models import AccessLog, Branch, Partner, Role, User
 from spip.queueing import queue_on_commit
 from spip.services import access_log_record, notification_send
 from spip.versioning import check_version, lock_row, save_new_version
+from workshops import selectors
 from workshops.models import Attendance, Enrollment, Session, Workshop
 from workshops.policy import (
     assignable_contributors,
@@ -193,9 +193,9 @@ def _complete_those_meeting_the_rule(acting_user: User, workshop: Workshop) -> N
         .filter(workshop=workshop, status=Enrollment.Status.ENROLLED)
         .order_by("pk")
     ):
-        if attended_sessions(enrollment) >= workshop.min_sessions:
+        if selectors.attended_sessions(enrollment) >= workshop.min_sessions:
             enrollment.workshop = workshop
-            _complete(acting_user, enrollment, last_attended(enrollment))
+            _complete(acting_user, enrollment, selectors.last_attended(enrollment))
 
 
 @transaction.atomic
@@ -494,32 +494,10 @@ def attendance_record(
         action = AccessLog.Action.CHANGE
     access_log_record(acting_user=acting_user, action=action, obj=attendance)
     if enrollment.status == Enrollment.Status.ENROLLED:
-        attended = attended_sessions(enrollment)
+        attended = selectors.attended_sessions(enrollment)
         if attended >= workshop.min_sessions:
-            _complete(acting_user, enrollment, last_attended(enrollment))
+            _complete(acting_user, enrollment, selectors.last_attended(enrollment))
     return attendance
-
-
-def attended_sessions(enrollment: Enrollment) -> int:
-    """Sessions the person attended or caught up, a catch-up session counting for the
-    session it makes up for (attending both counts once)."""
-    return (
-        enrollment.attendances.filter(
-            status__in=[Attendance.Status.PRESENT, Attendance.Status.CAUGHT_UP]
-        )
-        .annotate(counted=Coalesce("session__catch_up_of_id", "session_id"))
-        .values("counted")
-        .distinct()
-        .count()
-    )
-
-
-def last_attended(enrollment: Enrollment) -> datetime:
-    """When the latest session the person attended (or caught up) began: the day the
-    attendance rule was met, whatever order the sessions were recorded in."""
-    return enrollment.attendances.filter(
-        status__in=[Attendance.Status.PRESENT, Attendance.Status.CAUGHT_UP]
-    ).aggregate(last=Max("session__starts_at"))["last"]
 
 
 def _complete(acting_user: User, enrollment: Enrollment, when: datetime) -> None:
