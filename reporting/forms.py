@@ -12,6 +12,7 @@ from dsfr.forms import DsfrBaseForm
 from cases.forms import date_field
 from cases.models import Measure
 from reporting.models import Kind, Proposal, Report
+from reporting.services import DRAFT_FIELDS
 from spip.models import Branch, Court
 
 # A report section is a few pages at most; this bounds what one request may store.
@@ -74,17 +75,7 @@ class ReportDraftForm(DsfrBaseForm):
     )
     version = forms.IntegerField(widget=forms.HiddenInput)  # id_version: the autosave updates it
 
-    FIELDS = (
-        "court",
-        "judge",
-        "penal_situation",
-        "offence_relation",
-        "personal_situation",
-        "health_followup",
-        "analysis",
-        "proposal",
-        "proposal_details",
-    )
+    FIELDS = DRAFT_FIELDS
 
     def __init__(self, *args: Any, report: Report, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
